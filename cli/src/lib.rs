@@ -1,0 +1,1 @@
+//! The `authgen` command line, as a library so tests can run it in-process.

@@ -1,0 +1,1 @@
+//! Derive macros of authgen. Use them through the `authgen` crate.
