@@ -1,1 +1,83 @@
-//! The `authgen` command line, as a library so tests can run it in-process.
+//! The `authgen` command line, as a library so tests can run it in-process with [`run`].
+//!
+//! Conventions every subcommand follows:
+//! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference or a
+//!   token failed verification; [`Exit::Usage`] (2) bad usage or bad input;
+//! - errors print `file:line:col: message` with the source line, every error at once, colour
+//!   only on a terminal and never with `NO_COLOR`;
+//! - `authgen.toml` is found by walking up from the working directory; flags override it;
+//! - no input makes it panic.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use std::ffi::OsString;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub mod token;
+
+/// How a run ended; the process exit code is the discriminant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: success.
+    Ok = 0,
+    /// 1: a check found a difference, or a token failed verification.
+    Failed = 1,
+    /// 2: bad usage or bad input.
+    Usage = 2,
+}
+
+/// Everything a command reads from or writes to its surroundings, so tests can run it
+/// in-process.
+pub struct Io<'a> {
+    /// Standard input.
+    pub stdin: &'a mut dyn BufRead,
+    /// Standard output.
+    pub stdout: &'a mut dyn Write,
+    /// Standard error.
+    pub stderr: &'a mut dyn Write,
+    /// The working directory (config discovery starts here; relative paths resolve here).
+    pub cwd: PathBuf,
+    /// Environment lookup (`AUTH_SECRET`, `NEXTAUTH_SECRET`, `NO_COLOR`, ...).
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// Whether stderr is a terminal that takes colour (false under `NO_COLOR`).
+    pub color: bool,
+}
+
+#[derive(Debug, Parser)]
+#[command(name = "authgen", version, about = "One source of truth for NextAuth.js / Auth.js apps with a Rust back end")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Verify a session token and print its claims as JSON.
+    Decode(token::DecodeArgs),
+    /// Mint a session token that next-auth's own `decode` accepts.
+    Encode(token::EncodeArgs),
+}
+
+/// Runs the command line `args` (including the program name) and returns how it ended.
+pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
+            let rendered = if io.color { e.render().ansi().to_string() } else { e.render().to_string() };
+            let _ = if e.use_stderr() { io.stderr.write_all(rendered.as_bytes()) } else { io.stdout.write_all(rendered.as_bytes()) };
+            return code;
+        }
+    };
+    match cli.command {
+        Command::Decode(args) => token::decode(&args, io),
+        Command::Encode(args) => token::encode(&args, io),
+    }
+}
