@@ -16,7 +16,12 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
+pub mod load;
+pub mod migrate;
+pub mod schema;
 pub mod token;
+pub mod write;
 
 /// How a run ended; the process exit code is the discriminant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +52,11 @@ pub struct Io<'a> {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "authgen", version, about = "One source of truth for NextAuth.js / Auth.js apps with a Rust back end")]
+#[command(
+    name = "authgen",
+    version,
+    about = "One source of truth for NextAuth.js / Auth.js apps with a Rust back end"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,6 +64,16 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print the model built from the input files as JSON.
+    Schema(schema::SchemaArgs),
+    /// Write a starter model file and authgen.toml.
+    Init(schema::InitArgs),
+    /// Write next-auth.d.ts, permissions.ts and the current SQL schema.
+    Generate(generate::GenerateArgs),
+    /// Exit 1 with a diff when any generated file is stale; never writes.
+    Check(generate::CheckArgs),
+    /// Create a migration from the model's changes, or check that none are missing.
+    Migrate(migrate::MigrateArgs),
     /// Verify a session token and print its claims as JSON.
     Decode(token::DecodeArgs),
     /// Mint a session token that next-auth's own `decode` accepts.
@@ -70,13 +89,30 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
-            let rendered = if io.color { e.render().ansi().to_string() } else { e.render().to_string() };
-            let _ = if e.use_stderr() { io.stderr.write_all(rendered.as_bytes()) } else { io.stdout.write_all(rendered.as_bytes()) };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
+            let rendered = if io.color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let _ = if e.use_stderr() {
+                io.stderr.write_all(rendered.as_bytes())
+            } else {
+                io.stdout.write_all(rendered.as_bytes())
+            };
             return code;
         }
     };
     match cli.command {
+        Command::Schema(args) => schema::schema(&args, io),
+        Command::Init(args) => schema::init(&args, io),
+        Command::Generate(args) => generate::generate(&args, io),
+        Command::Check(args) => generate::check(&args, io),
+        Command::Migrate(args) => migrate::migrate(&args, io),
         Command::Decode(args) => token::decode(&args, io),
         Command::Encode(args) => token::encode(&args, io),
     }

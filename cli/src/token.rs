@@ -21,4 +21,3 @@ pub fn encode(_args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
     let _ = writeln!(io.stderr, "authgen encode: not implemented yet");
     Exit::Usage
 }
-
