@@ -27,10 +27,16 @@ struct Out {
     key: String,
     member: Member,
     docs: Vec<String>,
+    /// When set, next-auth's own declaration is kept and this comment says why.
+    kept: Option<String>,
 }
 
 impl Out {
     fn write(&self, out: &mut String, indent: &str) {
+        if let Some(kept) = &self.kept {
+            let _ = writeln!(out, "{indent}// {kept}");
+            return;
+        }
         out.push_str(&jsdoc(&self.docs, indent));
         let _ = writeln!(out, "{indent}{};", self.member.describe(&self.key));
     }
@@ -122,7 +128,11 @@ fn base_adapter_user() -> Base {
 }
 
 /// Renders `next-auth.d.ts`.
-pub(crate) fn render(model: &Model, config: &Config, header: &str) -> Result<String, Vec<Diagnostic>> {
+pub(crate) fn render(
+    model: &Model,
+    config: &Config,
+    header: &str,
+) -> Result<String, Vec<Diagnostic>> {
     let v = config.next_auth;
     let mut m = Mapper::new(model);
     let mut errors = Vec::new();
@@ -291,6 +301,10 @@ pub(crate) fn render(model: &Model, config: &Config, header: &str) -> Result<Str
         }
         let mut fitted = Vec::new();
         for o in am {
+            if o.kept.is_some() {
+                fitted.push(o);
+                continue;
+            }
             let base = user_members
                 .iter()
                 .find(|u| u.key == o.key)
@@ -366,7 +380,14 @@ pub(crate) fn render(model: &Model, config: &Config, header: &str) -> Result<Str
     out.push_str(&top);
 
     let mut modules: Vec<(&str, String)> = Vec::new();
-    let next_auth_body = format!("{session_block}{}{user_block}", if !session_block.is_empty() && !user_block.is_empty() { "\n" } else { "" });
+    let next_auth_body = format!(
+        "{session_block}{}{user_block}",
+        if !session_block.is_empty() && !user_block.is_empty() {
+            "\n"
+        } else {
+            ""
+        }
+    );
     modules.push(("next-auth", next_auth_body.clone()));
     modules.push(("next-auth/jwt", jwt_block.clone()));
     modules.push(("next-auth/adapters", adapter_block.clone()));
@@ -379,7 +400,11 @@ pub(crate) fn render(model: &Model, config: &Config, header: &str) -> Result<Str
         if body.is_empty() {
             continue;
         }
-        let _ = write!(out, "\ndeclare module {} {{\n{body}}}\n", string_literal(module));
+        let _ = write!(
+            out,
+            "\ndeclare module {} {{\n{body}}}\n",
+            string_literal(module)
+        );
     }
     Ok(out)
 }
@@ -396,10 +421,17 @@ fn session_user_members_checked(
         key: o.key.clone(),
         member: o.member.clone(),
         docs: o.docs.clone(),
+        kept: o.kept.clone(),
     };
     let members: Vec<Out> = members.iter().map(copy).collect();
     match v {
-        NextAuth::V4 => check_base(errors, su, members, &base_session_user_v4(), "Session[\"user\"]"),
+        NextAuth::V4 => check_base(
+            errors,
+            su,
+            members,
+            &base_session_user_v4(),
+            "Session[\"user\"]",
+        ),
         NextAuth::V5 => {
             // `DefaultSession["user"]` is the augmented `User`.
             let mut base = base_user(v);
@@ -409,6 +441,9 @@ fn session_user_members_checked(
             }
             let mut out = check_base(errors, su, members, &base, "Session[\"user\"]");
             out.retain(|o| {
+                if o.kept.is_some() {
+                    return true;
+                }
                 let Some(u) = user_members.iter().find(|u| u.key == o.key) else {
                     return true;
                 };
@@ -434,7 +469,14 @@ fn field_of<'a>(item: &'a Item, key: &str) -> Option<&'a Field> {
     item.fields().iter().find(|f| f.wire == key)
 }
 
-fn conflict(item: &Item, o: &Out, iface: &str, base_iface: &str, base: &Member, why: &str) -> Diagnostic {
+fn conflict(
+    item: &Item,
+    o: &Out,
+    iface: &str,
+    base_iface: &str,
+    base: &Member,
+    why: &str,
+) -> Diagnostic {
     let field = field_of(item, &o.key);
     let name = field.map_or(o.key.as_str(), |f| f.name.as_str());
     Diagnostic::new(
@@ -469,9 +511,28 @@ fn check_base(
             } else {
                 o.member.fits(b)
             };
+            if !ok && loosely_fits(&o.member, b) {
+                // Only `null` or a missing key set them apart (for example a nullable email
+                // column against `AdapterUser.email: string`): next-auth's declaration stays.
+                let kept = format!(
+                    "`{}`: next-auth's `{}` declares `{}`; kept (the model has `{}`)",
+                    o.key,
+                    base.iface,
+                    b.describe(&o.key),
+                    o.member.describe(&o.key)
+                );
+                out.push(Out {
+                    kept: Some(kept),
+                    ..o
+                });
+                continue;
+            }
             if !ok {
                 let why = if base.own {
-                    format!("`{}` declares `{}` itself, so a redeclaration must be identical", base.iface, o.key)
+                    format!(
+                        "`{}` declares `{}` itself, so a redeclaration must be identical",
+                        base.iface, o.key
+                    )
                 } else {
                     format!("`{iface}` extends `{}`", base.iface)
                 };
@@ -484,8 +545,33 @@ fn check_base(
     out
 }
 
+/// Whether `ours` fits `base` once `null` and optionality are set aside.
+fn loosely_fits(ours: &Member, base: &Member) -> bool {
+    let stripped = match &ours.ty {
+        Ts::Union(ms) => {
+            let rest: Vec<Ts> = ms
+                .iter()
+                .filter(|t| **t != Ts::Prim("null"))
+                .cloned()
+                .collect();
+            match rest.len() {
+                0 => return false,
+                1 => rest.into_iter().next().expect("one"),
+                _ => Ts::Union(rest),
+            }
+        }
+        t => t.clone(),
+    };
+    Member::new(base.optional, stripped).fits(base)
+}
+
 /// The members of a struct item on `side`, with flattened structs expanded.
-fn members<'a>(m: &mut Mapper<'a>, errors: &mut Vec<Diagnostic>, item: &'a Item, side: Side) -> Vec<Out> {
+fn members<'a>(
+    m: &mut Mapper<'a>,
+    errors: &mut Vec<Diagnostic>,
+    item: &'a Item,
+    side: Side,
+) -> Vec<Out> {
     let mut out: Vec<Out> = Vec::new();
     let mut seen: Vec<&Item> = vec![item];
     collect(m, errors, item, side, &mut out, &mut seen);
@@ -505,12 +591,16 @@ fn collect<'a>(
             Side::Wire => f.targets.wire,
             Side::Db => f.targets.db,
         };
-        if !included {
+        // `session.user` is rendered by the session itself.
+        if !included || f.role == Some(FieldRole::User) {
             continue;
         }
         if f.flatten {
             let inner = match &f.ty {
-                Type::Named { name } => m.model.get(name).filter(|i| matches!(i.def, Def::Struct { .. })),
+                Type::Named { name } => m
+                    .model
+                    .get(name)
+                    .filter(|i| matches!(i.def, Def::Struct { .. })),
                 _ => None,
             };
             match inner {
@@ -539,7 +629,10 @@ fn collect<'a>(
         if out.iter().any(|o| o.key == f.wire) {
             errors.push(Diagnostic::new(
                 f.loc.clone(),
-                format!("`{}` has two fields named `{}` on the wire", item.name, f.wire),
+                format!(
+                    "`{}` has two fields named `{}` on the wire",
+                    item.name, f.wire
+                ),
             ));
             continue;
         }
@@ -547,6 +640,7 @@ fn collect<'a>(
             key: f.wire.clone(),
             member,
             docs: f.docs.clone(),
+            kept: None,
         });
     }
 }

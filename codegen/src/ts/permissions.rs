@@ -112,7 +112,11 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
         .items
         .iter()
         .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
-        .any(|i| i.fields().iter().any(|f| f.targets.wire && f.wire == session_key));
+        .any(|i| {
+            i.fields()
+                .iter()
+                .any(|f| f.targets.wire && f.wire == session_key)
+        });
     let is_session = if ambiguous {
         format!(
             "{} in subject && \"expires\" in subject",
@@ -136,7 +140,9 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
             if !docs.is_empty() {
                 docs.push(String::new());
             }
-            docs.push("Every role, in ascending privilege: each role includes the ones before it.".into());
+            docs.push(
+                "Every role, in ascending privilege: each role includes the ones before it.".into(),
+            );
             out.push_str(&jsdoc(&docs, ""));
         }
         None => out.push_str("/** Every role: the model has no role enum. */\n"),
@@ -177,7 +183,9 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
         }
     }
     if typed {
-        out.push_str("\n/** A permission. */\nexport type Permission = (typeof PERMISSIONS)[number];\n");
+        out.push_str(
+            "\n/** A permission. */\nexport type Permission = (typeof PERMISSIONS)[number];\n",
+        );
     } else {
         out.push_str("\n/** A permission: free-form, as the model keeps permissions as strings. */\nexport type Permission = string;\n");
     }
@@ -285,7 +293,8 @@ export function hasAllPermissions(subject: AuthSubject, permissions: readonly Pe
   return permissions.every((p) => mine.includes(p));
 }}
 "#,
-        principal_members = principal_members(&role_session, &role_other, &perm_session, &perm_other),
+        principal_members =
+            principal_members(&role_session, &role_other, &perm_session, &perm_other),
         session_prop = super::types::property_key(&session_key),
         session_lit = string_literal(&session_key),
         role_session = list(&role_session),
@@ -327,7 +336,11 @@ fn principal_members(rs: &[String], ro: &[String], ps: &[String], po: &[String])
     }
     let mut out = String::new();
     for k in keys {
-        let _ = writeln!(out, "  readonly {}?: unknown;", super::types::property_key(&k));
+        let _ = writeln!(
+            out,
+            "  readonly {}?: unknown;",
+            super::types::property_key(&k)
+        );
     }
     out
 }

@@ -58,6 +58,11 @@ impl Ts {
                 out.push(m);
             }
         }
+        // `null` goes last: `string | Date | null`.
+        if let Some(i) = out.iter().position(|t| *t == Ts::Prim("null")) {
+            let null = out.remove(i);
+            out.push(null);
+        }
         if out.len() == 1 {
             out.pop().expect("one member")
         } else {
@@ -249,12 +254,13 @@ impl<'a> Mapper<'a> {
         }
         match self.model.get(name) {
             Some(item) => match (&item.kind, &item.def) {
-                (ItemKind::Role | ItemKind::Permission | ItemKind::Type, Def::Enum { variants }) => {
-                    Ts::Enum(
-                        item.name.clone(),
-                        variants.iter().map(|v| v.wire.clone()).collect(),
-                    )
-                }
+                (
+                    ItemKind::Role | ItemKind::Permission | ItemKind::Type,
+                    Def::Enum { variants },
+                ) => Ts::Enum(
+                    item.name.clone(),
+                    variants.iter().map(|v| v.wire.clone()).collect(),
+                ),
                 (ItemKind::Type, Def::Struct { .. }) => Ts::Ref(item.name.clone()),
                 (kind, _) => {
                     self.errors.push(Diagnostic::new(
@@ -424,7 +430,9 @@ mod tests {
         assert!(role.assignable_to(&Ts::Prim("string")));
         assert!(!Ts::Prim("string").assignable_to(&role));
         assert!(Ts::Prim("string").assignable_to(&Ts::Prim("string").or_null()));
-        assert!(!Ts::Prim("string").or_null().assignable_to(&Ts::Prim("string")));
+        assert!(!Ts::Prim("string")
+            .or_null()
+            .assignable_to(&Ts::Prim("string")));
         assert!(!Ts::Prim("number").assignable_to(&Ts::Prim("string")));
         assert!(Ts::Verbatim(" string ".into()).assignable_to(&Ts::Prim("string")));
         assert!(Ts::Prim("Date")
