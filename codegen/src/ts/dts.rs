@@ -140,10 +140,10 @@ pub(crate) fn render(
     // Top-level types: role, permission, AuthType items.
     let mut top = String::new();
     for item in &model.items {
-        let alias = match item.kind {
-            ItemKind::Role | ItemKind::Permission | ItemKind::Type => true,
-            _ => false,
-        };
+        let alias = matches!(
+            item.kind,
+            ItemKind::Role | ItemKind::Permission | ItemKind::Type
+        );
         if !alias {
             continue;
         }
