@@ -35,7 +35,9 @@ fn root() -> PathBuf {
 }
 
 fn project(version: &str) -> PathBuf {
-    let dir = root().join("fixtures/ts").join(format!("next-auth-{version}"));
+    let dir = root()
+        .join("fixtures/ts")
+        .join(format!("next-auth-{version}"));
     authgen_testkit::npm::ensure_installed(&dir)
 }
 
@@ -94,7 +96,11 @@ fn generate(fixture: &str, version: &str, dir: &Path) -> PathBuf {
         ],
         tmp.path(),
     );
-    assert_eq!(exit, Exit::Ok, "generate {fixture} {version}:\n{stdout}\n{stderr}");
+    assert_eq!(
+        exit,
+        Exit::Ok,
+        "generate {fixture} {version}:\n{stdout}\n{stderr}"
+    );
     // The files are current now: check agrees and writes nothing.
     let (exit, stdout, stderr) = cli(
         &[
@@ -108,7 +114,11 @@ fn generate(fixture: &str, version: &str, dir: &Path) -> PathBuf {
         ],
         tmp.path(),
     );
-    assert_eq!(exit, Exit::Ok, "check {fixture} {version}:\n{stdout}\n{stderr}");
+    assert_eq!(
+        exit,
+        Exit::Ok,
+        "check {fixture} {version}:\n{stdout}\n{stderr}"
+    );
     if fixture == "workspace" {
         // The nested type's TypeScript comes from the real ts-rs.
         use ts_rs::TS;
@@ -178,19 +188,30 @@ fn prove(fixture: &str, version: &str, samples: &[(&str, Value)]) {
     let dir = project(version);
     let out = generate(fixture, version, &dir);
     write_serde_parity(fixture, &dir, samples);
-    let (ok, text) = tsc(&dir, &["--noEmit", "-p", &format!("tsconfig.{fixture}.json")]);
+    let (ok, text) = tsc(
+        &dir,
+        &["--noEmit", "-p", &format!("tsconfig.{fixture}.json")],
+    );
     assert!(ok, "tsc on {fixture} ({version}) failed:\n{text}");
 
     // Without skipLibCheck: the declarations add no error to the packages' own.
     let dts = out.join("next-auth.d.ts");
-    let dts = dts.strip_prefix(&dir).unwrap().to_str().unwrap().to_string();
+    let dts = dts
+        .strip_prefix(&dir)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     let with = lib_errors(&dir, &["src/libcheck.ts", &dts]);
     let base = baseline(version, &dir);
     let new: Vec<&String> = with.difference(base).collect();
     assert!(
         new.is_empty(),
         "next-auth.d.ts of {fixture} ({version}) adds errors under skipLibCheck=false:\n{}",
-        new.iter().map(|s| s.as_str()).collect::<Vec<_>>().join("\n")
+        new.iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -413,7 +434,10 @@ fn serde_samples_have_the_keys_the_types_declare() {
     assert!(seed[0].1.get("error").is_some() && seed[1].1.get("error").is_none());
     let blog = blog_samples();
     assert!(blog[0].1.get("impersonatedBy").is_some());
-    assert!(blog[3].1.get("passwordHash").is_none(), "db_only stays off the wire");
+    assert!(
+        blog[3].1.get("passwordHash").is_none(),
+        "db_only stays off the wire"
+    );
     let ws = workspace_samples();
     assert_eq!(ws[3].1["last_login_at"], json!(1_700_000_000_000_i64));
     assert!(ws[4].1.get("last_login_at").is_none());
@@ -444,7 +468,14 @@ fn v5_jwt_augmentation_needs_no_other_import() {
         r#"{ "extends": "../../tsconfig.base.json", "files": ["next-auth.d.ts", "../../src/seed/auth.ts"] }"#,
     )
     .unwrap();
-    let (ok, text) = tsc(&dir, &["--noEmit", "-p", tmp.join("tsconfig.json").to_str().unwrap()]);
+    let (ok, text) = tsc(
+        &dir,
+        &[
+            "--noEmit",
+            "-p",
+            tmp.join("tsconfig.json").to_str().unwrap(),
+        ],
+    );
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(!ok, "expected the callbacks to fail without the import");
     assert!(text.contains("Type 'unknown' is not assignable"), "{text}");
@@ -473,7 +504,11 @@ fn v5_augment_core_reaches_a_second_core_copy() {
         &dir.join("node_modules/@auth/core"),
         &nm.join("next-auth/node_modules/@auth/core"),
     );
-    std::fs::copy(dir.join("tsconfig.base.json"), tmp.path().join("tsconfig.base.json")).unwrap();
+    std::fs::copy(
+        dir.join("tsconfig.base.json"),
+        tmp.path().join("tsconfig.base.json"),
+    )
+    .unwrap();
     std::fs::write(
         tmp.path().join("tsconfig.json"),
         r#"{ "extends": "./tsconfig.base.json", "include": ["generated/**/*.ts", "src/**/*.ts"] }"#,
@@ -573,7 +608,11 @@ fn cases_for<S, R, P>(
     S::Permission: PartialEq<P>,
 {
     let json = serde_json::to_value(subject).unwrap();
-    let variants: &[bool] = if subject.is_none() { &[false, true] } else { &[false] };
+    let variants: &[bool] = if subject.is_none() {
+        &[false, true]
+    } else {
+        &[false]
+    };
     for &undefined in variants {
         let mut push = |op: &'static str, arg: Value, expected: bool| {
             out.push(Case {
@@ -635,7 +674,13 @@ fn parity(fixture: &str, cases: &[Case]) {
     let tmp = tempfile::tempdir().unwrap();
     let model = root().join("fixtures").join(fixture).join("model.rs");
     let (exit, o, e) = cli(
-        &["generate", "--input", model.to_str().unwrap(), "--out", "ts"],
+        &[
+            "generate",
+            "--input",
+            model.to_str().unwrap(),
+            "--out",
+            "ts",
+        ],
         tmp.path(),
     );
     assert_eq!(exit, Exit::Ok, "{o}{e}");
@@ -669,7 +714,11 @@ fn parity(fixture: &str, cases: &[Case]) {
             mismatches.push(format!(
                 "{}({}, {}) Rust={} TS={g}",
                 c.op,
-                if c.undefined { "undefined".into() } else { c.subject.to_string() },
+                if c.undefined {
+                    "undefined".into()
+                } else {
+                    c.subject.to_string()
+                },
                 c.arg,
                 c.expected
             ));
