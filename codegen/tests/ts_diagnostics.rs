@@ -38,8 +38,10 @@ fn model(items: Vec<Value>) -> Model {
 }
 
 fn render(m: &Model, v: NextAuth) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut c = Config::default();
-    c.next_auth = v;
+    let c = Config {
+        next_auth: v,
+        ..Config::default()
+    };
     authgen_codegen::ts::render(m, &c)
 }
 
