@@ -380,7 +380,7 @@ fn presence(optional: bool, s: &attr::SerdeField, container_default: bool) -> Pr
     match (optional, &s.skip_serializing_if) {
         (false, None) if !default => Presence::Required,
         (false, _) => Presence::Optional,
-        (true, Some(p)) if is_option_is_none(p) && !default => Presence::Optional,
+        (true, Some(p)) if is_option_is_none(p) => Presence::Optional,
         (true, None) if !default => Presence::Nullable,
         (true, _) => Presence::OptionalNullable,
     }
