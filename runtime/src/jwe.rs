@@ -255,3 +255,132 @@ pub(crate) fn seal(
     URL_SAFE_NO_PAD.encode_string(&tag, &mut out);
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verifier::NextAuthVersion;
+    use crate::TokenErrorKind;
+
+    fn keys() -> KeySet {
+        KeySet::derive(
+            NextAuthVersion::V5,
+            b"tag-first-secret-0123456789abcdef",
+            "authjs.session-token",
+        )
+    }
+
+    /// Ciphertext blocks that decrypt to garbage: invalid PKCS#7 padding under any key, almost
+    /// surely. The tag given is wrong. If anything were decrypted before the tag check, the
+    /// in-place buffer would change (and a padding error could surface); it must not.
+    #[test]
+    fn the_tag_is_checked_before_any_decryption() {
+        let keys = keys();
+        let aad = b"eyJhbGciOiJkaXIifQ";
+        for enc in [ContentEncryption::A256CbcHs512, ContentEncryption::A256Gcm] {
+            let original: Vec<u8> = (0u8..64).collect();
+            let mut buf = original.clone();
+            let iv = [1u8; 16];
+            let tag = [0u8; 32];
+            let e = open(
+                &keys,
+                enc,
+                aad,
+                &iv[..enc.iv_len()],
+                &tag[..enc.tag_len()],
+                &mut buf,
+            )
+            .unwrap_err();
+            assert_eq!(
+                e,
+                TokenError::AuthenticationFailed {
+                    no_matching_secret: false
+                },
+                "{enc:?}"
+            );
+            assert_eq!(
+                buf, original,
+                "{enc:?}: the buffer was decrypted before the tag was checked"
+            );
+        }
+    }
+
+    /// With a *valid* tag over a ciphertext whose padding is invalid (only a key holder can
+    /// make one), the error is the same authentication failure: no padding oracle.
+    #[test]
+    fn bad_padding_behind_a_valid_tag_is_the_same_error() {
+        let keys = keys();
+        let aad = b"eyJhbGciOiJkaXIifQ";
+        let iv = [9u8; 16];
+        let cbc = keys.cbc.as_ref().unwrap();
+        // Encrypt a block whose last byte is 0 (never valid PKCS#7) without padding.
+        let mut block = [0u8; 16];
+        let enc = cbc::Encryptor::<Aes256>::inner_iv_init(
+            cbc.aes.clone(),
+            &aes::cipher::Iv::<cbc::Encryptor<Aes256>>::try_from(&iv[..]).unwrap(),
+        );
+        let ct = enc
+            .encrypt_padded::<aes::cipher::block_padding::NoPadding>(&mut block, 16)
+            .unwrap()
+            .to_vec();
+        let tag = cbc_tag(cbc, aad, &iv, &ct);
+        let mut buf = ct.clone();
+        let e = open(
+            &keys,
+            ContentEncryption::A256CbcHs512,
+            aad,
+            &iv,
+            &tag,
+            &mut buf,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            TokenError::AuthenticationFailed {
+                no_matching_secret: false
+            }
+        );
+        let mut wrong_tag = tag;
+        wrong_tag[31] ^= 1;
+        let mut buf = ct.clone();
+        let e2 = open(
+            &keys,
+            ContentEncryption::A256CbcHs512,
+            aad,
+            &iv,
+            &wrong_tag,
+            &mut buf,
+        )
+        .unwrap_err();
+        assert_eq!(e, e2);
+        assert_eq!(buf, ct);
+        assert_eq!(e.kind(), TokenErrorKind::AuthenticationFailed);
+    }
+
+    #[test]
+    fn cbc_ciphertext_must_be_whole_blocks() {
+        let keys = keys();
+        let mut buf = vec![0u8; 15];
+        let e = open(
+            &keys,
+            ContentEncryption::A256CbcHs512,
+            b"h",
+            &[0; 16],
+            &[0; 32],
+            &mut buf,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), TokenErrorKind::Malformed);
+        let mut empty = Vec::new();
+        let e = open(
+            &keys,
+            ContentEncryption::A256CbcHs512,
+            b"h",
+            &[0; 16],
+            &[0; 32],
+            &mut empty,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), TokenErrorKind::Malformed);
+    }
+}
