@@ -184,7 +184,7 @@ pub(crate) fn open(
         }
         ContentEncryption::A256CbcHs512 => {
             let key = keys.cbc.as_ref().ok_or(FAILED)?;
-            if buf.is_empty() || buf.len() % 16 != 0 {
+            if buf.is_empty() || !buf.len().is_multiple_of(16) {
                 return Err(TokenError::malformed(
                     "the ciphertext length is not a whole number of blocks",
                 ));

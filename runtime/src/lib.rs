@@ -8,7 +8,7 @@
 //!   tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), [`cookie`] reads and writes the session
 //!   cookie, [`keys`] exposes the key derivation.
 //! - Feature `http`: reading the session from an `http::HeaderMap`.
-//! - Feature `axum`: extractors and guards for axum 0.8 ([`axum`](crate::axum) module).
+//! - Feature `axum`: extractors and guards for axum 0.8 (module `axum`).
 //!
 //! With `default-features = false` the crate has no dependencies.
 //!

@@ -454,7 +454,7 @@ impl Verifier {
     /// # use authgen_runtime::{NextAuthVersion, Verifier, TokenErrorKind};
     /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
     /// let token = v.encode(&serde_json::json!({ "sub": "42" }))?;
-    /// #[derive(serde::Deserialize)]
+    /// #[derive(Debug, serde::Deserialize)]
     /// struct Claims { sub: u32 }
     /// let e = v.decode::<Claims>(&token).unwrap_err();
     /// assert_eq!(e.kind(), TokenErrorKind::Claims);

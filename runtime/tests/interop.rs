@@ -110,7 +110,9 @@ fn v4_tokens_minted_by_next_auth_verify_in_rust_with_the_same_claims() {
 #[test]
 fn v5_tokens_minted_by_auth_js_verify_in_rust_with_the_same_claims() {
     // (node secret list, salt, rust secrets, rust cookie name, secure)
-    let setups: Vec<(Value, &str, Vec<&str>, Option<&str>, bool)> = vec![
+    /// (node secret list, salt, rust secrets, rust cookie name, secure)
+    type Setup<'a> = (Value, &'a str, Vec<&'a str>, Option<&'a str>, bool);
+    let setups: Vec<Setup> = vec![
         (json!(S1), "authjs.session-token", vec![S1], None, false),
         (
             json!(S1),
