@@ -7,5 +7,6 @@
 #![warn(missing_docs)]
 
 pub mod authz;
+pub mod naming;
 
 pub use authz::{HasPermissions, HasRole, ParseEnumError, Permission, Role};
