@@ -112,7 +112,7 @@ fn render_file(d: Dialect, no_tx: bool, lossy: &[String], statements: &[String])
     }
     body.extend(statements.iter().cloned());
     if no_tx {
-        body.push("PRAGMA foreign_key_check;\nCOMMIT;\nPRAGMA foreign_keys = ON;".into());
+        body.push("COMMIT;\nPRAGMA foreign_keys = ON;".into());
     }
     s.push_str(&body.join("\n\n"));
     s.push('\n');
