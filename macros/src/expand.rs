@@ -34,25 +34,34 @@ fn stub(input: &syn::DeriveInput, kind: ItemKind, container: Option<&Container>)
     let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
     let marker = quote! { impl #impl_g #krate::__private::Described for #ident #ty_g #where_g {} };
     match kind {
-        ItemKind::Role if input.generics.params.is_empty() => quote! {
-            #marker
-            impl #krate::Role for #ident {
-                const ALL: &'static [Self] = &[];
-                fn rank(self) -> usize { ::core::unreachable!() }
-                fn as_str(self) -> &'static str { ::core::unreachable!() }
+        ItemKind::Role
+            if input.generics.params.is_empty() && matches!(input.data, syn::Data::Enum(_)) =>
+        {
+            quote! {
+                #marker
+                impl #krate::Role for #ident {
+                    const ALL: &'static [Self] = &[];
+                    fn rank(self) -> usize { ::core::unreachable!() }
+                    fn as_str(self) -> &'static str { ::core::unreachable!() }
+                }
             }
-        },
-        ItemKind::Permission if input.generics.params.is_empty() => quote! {
-            #marker
-            impl #krate::Permission for #ident {
-                fn as_str(&self) -> &str { ::core::unreachable!() }
+        }
+        ItemKind::Permission
+            if input.generics.params.is_empty() && matches!(input.data, syn::Data::Enum(_)) =>
+        {
+            quote! {
+                #marker
+                impl #krate::Permission for #ident {
+                    fn as_str(&self) -> &str { ::core::unreachable!() }
+                }
             }
-        },
+        }
         _ => marker,
     }
 }
 
 fn doc(text: &str) -> TokenStream {
+    let text = format!(" {text}");
     quote! { #[doc = #text] }
 }
 

@@ -60,3 +60,6 @@ pub fn derive_auth_jwt(input: TokenStream) -> TokenStream {
 pub fn derive_auth_type(input: TokenStream) -> TokenStream {
     derive(input, ItemKind::Type)
 }
+
+#[cfg(test)]
+mod tests;

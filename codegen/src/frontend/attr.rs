@@ -178,7 +178,7 @@ pub fn serde_container(cx: &Ctxt, attrs: &[syn::Attribute], is_enum: bool) -> Se
                     let (ser, de) = ser_de_names(&meta)?;
                     let name = check_same(cx, "container's fields", &ser, &de, None);
                     if let Some(name) = name {
-                        match RenameRule::from_str(&name) {
+                        match RenameRule::by_name(&name) {
                             Some(rule) => out.rename_all = Some((rule, span)),
                             None => {
                                 let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
@@ -514,6 +514,10 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
                 "ts_only" => flag(cx, &mut out.ts_only, &meta, "ts_only")?,
                 "skip" => flag(cx, &mut out.skip, &meta, "skip")?,
                 "default" => {
+                    if !meta.input.peek(Token![=]) {
+                        cx.error_spanned_by(&meta.path, "`default` needs a value: `default = \"USER\"`, `default = []`, `default = now`, ...");
+                        return skip_value(&meta);
+                    }
                     let expr: Expr = meta.value()?.parse()?;
                     match default_value(&expr) {
                         Ok(v) => default.set(span, v),

@@ -39,7 +39,7 @@ pub const RULES: &[(&str, RenameRule)] = &[
 
 impl RenameRule {
     /// The rule serde spells `name`.
-    pub fn from_str(name: &str) -> Option<RenameRule> {
+    pub fn by_name(name: &str) -> Option<RenameRule> {
         RULES.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
     }
 
@@ -200,7 +200,7 @@ mod tests {
 
     #[test]
     fn rule_names() {
-        assert_eq!(RenameRule::from_str("camelCase"), Some(CamelCase));
-        assert_eq!(RenameRule::from_str("camelcase"), Option::None);
+        assert_eq!(RenameRule::by_name("camelCase"), Some(CamelCase));
+        assert_eq!(RenameRule::by_name("camelcase"), Option::None);
     }
 }

@@ -112,7 +112,7 @@ pub fn lower(
                     if kind == ItemKind::Type {
                         continue;
                     }
-                    cx.error_at(span, format!("a {derive} variant cannot be skipped: every value must have a wire name"));
+                    cx.error_at(span, format!("an {derive} variant cannot be skipped: every value must have a wire name"));
                     continue;
                 }
                 let name = unraw(&v.ident);
@@ -277,11 +277,12 @@ fn lower_fields(
         };
 
         // The field's special meaning: explicit markers, else by name on principals.
-        let role = if a.role.is_some() {
+        // A marker that does not apply to this kind was reported already; it gives no meaning.
+        let role = if a.role.is_some() && kind.is_principal() {
             Some(FieldRole::Role)
-        } else if a.permissions.is_some() {
+        } else if a.permissions.is_some() && kind.is_principal() {
             Some(FieldRole::Permissions)
-        } else if a.user.is_some() {
+        } else if a.user.is_some() && kind == ItemKind::Session {
             Some(FieldRole::User)
         } else if kind.is_principal() && !explicit_role && name == "role" {
             Some(FieldRole::Role)
@@ -380,7 +381,7 @@ fn presence(optional: bool, s: &attr::SerdeField, container_default: bool) -> Pr
     match (optional, &s.skip_serializing_if) {
         (false, None) if !default => Presence::Required,
         (false, _) => Presence::Optional,
-        (true, Some(p)) if is_option_is_none(p) && !default => Presence::Optional,
+        (true, Some(p)) if is_option_is_none(p) => Presence::Optional,
         (true, None) if !default => Presence::Nullable,
         (true, _) => Presence::OptionalNullable,
     }
@@ -434,11 +435,18 @@ fn check_field_options(cx: &Ctxt, kind: ItemKind, a: &AuthField) {
     }
 }
 
+/// A member next-auth already declares.
+pub struct NextAuthMember {
+    /// The interface that declares it (`User`, `JWT`, ...).
+    pub base: &'static str,
+    /// Its declaration, for messages.
+    pub decl: &'static str,
+    /// Whether a model type is compatible with it.
+    pub matches: fn(&Type) -> bool,
+}
+
 /// The names next-auth already declares, per item kind, and the model types that match them.
-pub fn next_auth_member(
-    kind: ItemKind,
-    wire: &str,
-) -> Option<(&'static str, &'static str, fn(&Type) -> bool)> {
+pub fn next_auth_member(kind: ItemKind, wire: &str) -> Option<NextAuthMember> {
     fn string(t: &Type) -> bool {
         matches!(t, Type::String)
     }
@@ -464,27 +472,37 @@ pub fn next_auth_member(
                 }
         )
     }
+    let member =
+        |base: &'static str, decl: &'static str, matches: fn(&Type) -> bool| NextAuthMember {
+            base,
+            decl,
+            matches,
+        };
     Some(match (kind, wire) {
-        (ItemKind::User, "id") => ("User", "id: string", string),
+        (ItemKind::User, "id") => member("User", "id: string", string),
         (ItemKind::User | ItemKind::SessionUser, "name") => {
-            (base(kind), "name?: string | null", string)
+            member(base(kind), "name?: string | null", string)
         }
         (ItemKind::User | ItemKind::SessionUser, "email") => {
-            (base(kind), "email?: string | null", string)
+            member(base(kind), "email?: string | null", string)
         }
         (ItemKind::User | ItemKind::SessionUser, "image") => {
-            (base(kind), "image?: string | null", string)
+            member(base(kind), "image?: string | null", string)
         }
-        (ItemKind::SessionUser, "id") => ("Session[\"user\"]", "id?: string", string),
-        (ItemKind::User, "emailVerified") => ("AdapterUser", "emailVerified: Date | null", date),
-        (ItemKind::Session, "expires") => ("Session", "expires: string (ISO 8601)", iso_string),
-        (ItemKind::Jwt, "name") => ("JWT", "name?: string | null", string),
-        (ItemKind::Jwt, "email") => ("JWT", "email?: string | null", string),
-        (ItemKind::Jwt, "picture") => ("JWT", "picture?: string | null", string),
-        (ItemKind::Jwt, "sub") => ("JWT", "sub?: string", string),
-        (ItemKind::Jwt, "jti") => ("JWT", "jti?: string", string),
-        (ItemKind::Jwt, "iat") => ("JWT", "iat?: number (seconds)", numeric_date),
-        (ItemKind::Jwt, "exp") => ("JWT", "exp?: number (seconds)", numeric_date),
+        (ItemKind::SessionUser, "id") => member("Session[\"user\"]", "id?: string", string),
+        (ItemKind::User, "emailVerified") => {
+            member("AdapterUser", "emailVerified: Date | null", date)
+        }
+        (ItemKind::Session, "expires") => {
+            member("Session", "expires: string (ISO 8601)", iso_string)
+        }
+        (ItemKind::Jwt, "name") => member("JWT", "name?: string | null", string),
+        (ItemKind::Jwt, "email") => member("JWT", "email?: string | null", string),
+        (ItemKind::Jwt, "picture") => member("JWT", "picture?: string | null", string),
+        (ItemKind::Jwt, "sub") => member("JWT", "sub?: string", string),
+        (ItemKind::Jwt, "jti") => member("JWT", "jti?: string", string),
+        (ItemKind::Jwt, "iat") => member("JWT", "iat?: number (seconds)", numeric_date),
+        (ItemKind::Jwt, "exp") => member("JWT", "exp?: number (seconds)", numeric_date),
         _ => return None,
     })
 }
@@ -585,20 +603,23 @@ fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
                     );
                 }
             }
-            Some(FieldRole::User) => {
-                if !matches!(&f.ty, Type::Named { .. }) {
-                    cx.error_at(
-                        ty_span_of(&f.name),
-                        "`session.user` must be a struct that derives AuthSessionUser",
-                    );
-                }
+            Some(FieldRole::User) if !matches!(&f.ty, Type::Named { .. }) => {
+                cx.error_at(
+                    ty_span_of(&f.name),
+                    "`session.user` must be a struct that derives AuthSessionUser",
+                );
             }
-            None => {}
+            Some(FieldRole::User) | None => {}
         }
         // next-auth's own members keep their types.
         if f.targets.wire && f.ts_type.is_none() {
-            if let Some((base, decl, ok)) = next_auth_member(kind, &f.wire) {
-                if !ok(&f.ty) {
+            if let Some(NextAuthMember {
+                base,
+                decl,
+                matches,
+            }) = next_auth_member(kind, &f.wire)
+            {
+                if !matches(&f.ty) {
                     cx.error_at(
                         ty_span_of(&f.name),
                         format!("field `{}` collides with next-auth's `{base}.{decl}`: its type must match", f.name),

@@ -41,7 +41,15 @@ pub fn parse_sources(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
         let file = match syn::parse_file(&src.text) {
             Ok(f) => f,
             Err(e) => {
-                errors.extend(e.into_iter().map(|e| to_diag(&src.name, &e)));
+                errors.extend(e.into_iter().map(|e| {
+                    let mut d = to_diag(&src.name, &e);
+                    if d.message == "cannot parse string into token stream" {
+                        d.message = "not valid Rust: the text does not tokenize (an unbalanced bracket or an unterminated string or comment?)".into();
+                    } else {
+                        d.message = format!("not valid Rust: {}", d.message);
+                    }
+                    d
+                }));
                 continue;
             }
         };

@@ -17,7 +17,7 @@ pub struct Lowered {
 /// Why a type could not be lowered: the offending (sub)type and a message.
 pub struct Unsupported {
     /// The offending type.
-    pub at: syn::Type,
+    pub at: Box<syn::Type>,
     /// What is wrong and what to do.
     pub message: String,
 }
@@ -89,7 +89,7 @@ fn strip_option(ty: &syn::Type) -> Option<&syn::Type> {
 
 fn unsupported(at: &syn::Type, message: impl Into<String>) -> Unsupported {
     Unsupported {
-        at: at.clone(),
+        at: Box::new(at.clone()),
         message: message.into(),
     }
 }
