@@ -171,9 +171,14 @@ fn lib_errors(dir: &Path, files: &[&str]) -> BTreeSet<String> {
     ];
     args.extend_from_slice(files);
     let (_, out) = tsc(dir, &args);
+    // Compare by place and code: the message may name a module differently once the
+    // declarations mention it (`"../../types.js"` becomes `"@auth/core/types"`).
     out.lines()
-        .filter(|l| l.contains("error TS"))
-        .map(str::to_string)
+        .filter_map(|l| {
+            let i = l.find("error TS")?;
+            let code_end = l[i..].find(':').map_or(l.len(), |j| i + j);
+            Some(l[..code_end].to_string())
+        })
         .collect()
 }
 
@@ -479,6 +484,51 @@ fn v5_jwt_augmentation_needs_no_other_import() {
     let _ = std::fs::remove_dir_all(&tmp);
     assert!(!ok, "expected the callbacks to fail without the import");
     assert!(text.contains("Type 'unknown' is not assignable"), "{text}");
+}
+
+/// v5 with `augment_core = true` in the ordinary (single, hoisted `@auth/core`) layout: the
+/// doubled augmentation (`next-auth/*` and `@auth/core/*` are the same declarations there) still
+/// compiles, with and without skipLibCheck.
+#[test]
+fn v5_augment_core_is_harmless_with_one_core_copy() {
+    let dir = project("v5");
+    generate("seed", "v5", &dir); // permissions.ts, which src/seed imports
+    let out = dir.join("generated/seed-core");
+    let model = root().join("fixtures/seed/model.rs");
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("authgen.toml"),
+        format!(
+            "next_auth = \"v5\"\ninput = [{:?}]\n[typescript]\nout_dir = {:?}\naugment_core = true\n",
+            model.to_str().unwrap(),
+            out.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (exit, o, e) = cli(&["generate"], tmp.path());
+    assert_eq!(exit, Exit::Ok, "{o}{e}");
+    let dts = std::fs::read_to_string(out.join("next-auth.d.ts")).unwrap();
+    assert!(dts.contains("declare module \"@auth/core/jwt\""));
+    std::fs::write(
+        out.join("tsconfig.json"),
+        r#"{ "extends": "../../tsconfig.base.json", "files": ["next-auth.d.ts"], "include": ["../../src/seed/**/*.ts", "../../src/seed/**/*.tsx"], "exclude": ["../../src/seed/serde-parity.ts"] }"#,
+    )
+    .unwrap();
+    let (ok, text) = tsc(
+        &dir,
+        &[
+            "--noEmit",
+            "-p",
+            out.join("tsconfig.json").to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "augment_core, one copy:\n{text}");
+    let with = lib_errors(
+        &dir,
+        &["src/libcheck.ts", "generated/seed-core/next-auth.d.ts"],
+    );
+    let new: Vec<&String> = with.difference(baseline("v5", &dir)).collect();
+    assert!(new.is_empty(), "{new:#?}");
 }
 
 /// v5 with a second copy of `@auth/core` nested under `next-auth` (what a version mismatch or a
