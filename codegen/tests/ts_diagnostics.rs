@@ -307,7 +307,13 @@ fn reserved_names_and_duplicate_predicates_are_errors() {
         json!({ "name": "Session", "kind": "type", "def": { "enum": { "variants": [] } } }),
     ]);
     let e = errors(&m, NextAuth::V4);
-    assert!(e[0].contains("`Session` is a name next-auth's types use"));
+    assert!(e[0].contains("`Session` is a name the generated declarations already use"));
+    let m = model(vec![item(
+        "Date",
+        "type",
+        vec![field("at", s(), "required")],
+    )]);
+    assert!(errors(&m, NextAuth::V5)[0].contains("`Date`"));
     let m = model(vec![
         json!({ "name": "Role", "kind": "role", "def": { "enum": { "variants": [
         { "name": "SuperAdmin", "wire": "A" }, { "name": "super_admin", "wire": "B" }
