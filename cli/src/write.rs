@@ -5,7 +5,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// What happened to one file.
+/// What happened to one file (see [`write_if_changed`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Written {
     /// The file already had these bytes; it was not touched.
@@ -16,6 +16,15 @@ pub enum Written {
 
 /// Writes `contents` to `path` unless it already holds exactly those bytes. Creates parent
 /// directories.
+///
+/// ```
+/// use authgen_cli::write::{write_if_changed, Written};
+/// let dir = std::env::temp_dir().join(format!("authgen-doc-{}", std::process::id()));
+/// let path = dir.join("a/b.txt");
+/// assert_eq!(write_if_changed(&path, b"x").unwrap(), Written::Changed);
+/// assert_eq!(write_if_changed(&path, b"x").unwrap(), Written::Unchanged);
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn write_if_changed(path: &Path, contents: &[u8]) -> io::Result<Written> {
     if let Ok(existing) = fs::read(path) {
         if existing == contents {
