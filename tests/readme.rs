@@ -53,3 +53,41 @@ fn the_bundled_example_is_generated_and_current() {
         );
     }
 }
+
+#[path = "../fixtures/seed/model.rs"]
+#[allow(dead_code)]
+mod seed;
+
+/// An application's own export step (the derives' model + `authgen::render`) writes exactly the
+/// bytes the CLI writes from source.
+#[test]
+fn export_from_the_derives_is_byte_identical_to_the_cli() {
+    use seed::*;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config_path = root.join("fixtures/seed/authgen.toml");
+    let config = authgen::Config::parse(
+        &std::fs::read_to_string(&config_path).unwrap(),
+        "authgen.toml",
+    )
+    .unwrap();
+    let model = authgen::model![Role, Permission, User, Session, SessionUser, Jwt];
+    let files = authgen::render(&model, &config).unwrap();
+    assert_eq!(files.len(), 5);
+    for f in &files {
+        let committed = std::fs::read_to_string(root.join("fixtures/seed").join(&f.path)).unwrap();
+        assert_eq!(f.contents, committed, "{}", f.path.display());
+    }
+    // And `export` writes nothing when everything is current, but restores a missing file.
+    let dir = root
+        .join("target/authgen-scratch")
+        .join(format!("export-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let first = authgen::export(&model, &config, &dir).unwrap();
+    assert_eq!(first.len(), 5);
+    assert!(authgen::export(&model, &config, &dir).unwrap().is_empty());
+    std::fs::remove_file(dir.join("generated/types/permissions.ts")).unwrap();
+    assert_eq!(
+        authgen::export(&model, &config, &dir).unwrap(),
+        vec![dir.join("generated/types/permissions.ts")]
+    );
+}
