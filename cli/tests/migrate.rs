@@ -39,7 +39,17 @@ fn with_io<F: FnOnce(&mut Io<'_>) -> Exit>(cwd: &Path, env: &[(&str, &str)], f: 
     }
 }
 
+/// Runs the CLI in `cwd`; without an `authgen.toml` there, one naming the seed model is written.
 fn cli(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
+    let toml = cwd.join("authgen.toml");
+    if !toml.exists() {
+        let seed = authgen_testkit::workspace_root().join("fixtures/seed/model.rs");
+        std::fs::write(
+            &toml,
+            format!("input = [{:?}]\n", seed.display().to_string()),
+        )
+        .unwrap();
+    }
     let mut argv = vec!["authgen"];
     argv.extend_from_slice(args);
     with_io(cwd, env, |io| run(argv, io))
