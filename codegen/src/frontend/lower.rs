@@ -381,19 +381,11 @@ fn presence(optional: bool, s: &attr::SerdeField, container_default: bool) -> Pr
     match (optional, &s.skip_serializing_if) {
         (false, None) if !default => Presence::Required,
         (false, _) => Presence::Optional,
-        (true, Some(p)) if is_option_is_none(p) => Presence::Optional,
         (true, None) if !default => Presence::Nullable,
         (true, _) => Presence::OptionalNullable,
     }
 }
 
-fn is_option_is_none(path: &str) -> bool {
-    let p: String = path.chars().filter(|c| !c.is_whitespace()).collect();
-    matches!(
-        p.trim_start_matches("::"),
-        "Option::is_none" | "std::option::Option::is_none" | "core::option::Option::is_none"
-    )
-}
 
 /// Options that only make sense on some kinds of item.
 fn check_field_options(cx: &Ctxt, kind: ItemKind, a: &AuthField) {
@@ -448,7 +440,8 @@ pub struct NextAuthMember {
 /// The names next-auth already declares, per item kind, and the model types that match them.
 pub fn next_auth_member(kind: ItemKind, wire: &str) -> Option<NextAuthMember> {
     fn string(t: &Type) -> bool {
-        matches!(t, Type::String)
+        // A UUID is a string on the wire.
+        matches!(t, Type::String | Type::Uuid)
     }
     fn date(t: &Type) -> bool {
         matches!(t, Type::DateTime { .. })
