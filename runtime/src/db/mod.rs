@@ -52,6 +52,8 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 
 pub use error::{SessionError, SessionErrorKind};
 pub use schema::{Dialect, SchemaError, SessionSchema, UserColumn, ValueKind};
+/// The sqlx this module is built on (0.9): make pools with it to match its version.
+pub use sqlx;
 
 /// The longest session token looked up; longer values are [`SessionError::NotFound`] without
 /// a query (Auth.js tokens are 36-character UUIDs).
