@@ -12,8 +12,8 @@
 //!
 //! Database sessions (a front end on `session: { strategy: "database" }` with
 //! `@auth/kysely-adapter` or Prisma on SQLite): set `DATABASE_URL` to the SQLite database the
-//! adapter writes (tables of authgen's `prisma` naming preset, e.g. migrated with
-//! `authgen migrate`), and `/db/me` and `/db/admin` look the same session cookie up there:
+//! adapter writes (migrated by `authgen migrate`; `AUTH_NAMING` names its naming preset,
+//! `prisma` by default), and `/db/me` and `/db/admin` look the same session cookie up there:
 //!
 //! ```sh
 //! DATABASE_URL=sqlite://app.db AUTH_SECRET=... cargo run -p authgen-runtime --example axum --features axum,sqlite
@@ -129,9 +129,9 @@ async fn db_admin(DbAuthorized(s, ..): DbAuthorized<DbUser, Admin>) -> String {
     format!("admin area for {}", s.user.id)
 }
 
-/// The columns the lookup selects: the prisma preset's tables and Auth.js columns, plus `role`.
-fn session_schema() -> SessionSchema {
-    SessionSchema::preset(Preset::Prisma)
+/// The columns the lookup selects: the preset's tables and Auth.js columns, plus `role`.
+fn session_schema(preset: Preset) -> SessionSchema {
+    SessionSchema::preset(preset)
         .without("emailVerified")
         .without("image")
         .column("role", "role", ValueKind::Text)
@@ -170,7 +170,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sessions = match env("DATABASE_URL") {
         Some(url) => {
             let pool = sqlx::SqlitePool::connect(&url).await?;
-            let store = SessionStore::new(pool, &session_schema())?
+            let preset: Preset = env("AUTH_NAMING").as_deref().unwrap_or("prisma").parse()?;
+            let store = SessionStore::new(pool, &session_schema(preset))?
                 .with_cookie_name(verifier.cookie_name())
                 .with_cache(10_000, std::time::Duration::from_secs(10));
             Some(store)
