@@ -13,7 +13,7 @@
 //! - [`SessionStore`]: a pool and the statement; optionally a bounded cache with a TTL
 //!   ([`SessionStore::with_cache`]).
 //! - [`SessionError`]: not found / expired (401), user type mismatch (500), database (503).
-//! - With feature `axum`: [`DbSession<U>`] is an extractor (module [`axum`](self::axum)).
+//! - With feature `axum`: [`DbSession<U>`] is an extractor (module `db::axum`).
 //!
 //! ```no_run
 //! # #[cfg(feature = "sqlite")]
@@ -35,6 +35,11 @@
 //! println!("{} until {:?}", session.user.id, session.expires);
 //! # Ok(()) }
 //! ```
+
+#[cfg(not(any(feature = "postgres", feature = "mysql", feature = "sqlite")))]
+compile_error!(
+    "authgen-runtime: database sessions need a database: enable `postgres`, `mysql` or `sqlite` (each enables `db`)"
+);
 
 mod cache;
 mod error;
@@ -65,7 +70,7 @@ pub const DEFAULT_COOKIE_NAME: &str = "authjs.session-token";
 
 /// A valid database session: the app's user and when the session expires.
 ///
-/// With feature `axum` this is also an extractor (see [`axum`](self::axum)).
+/// With feature `axum` this is also an extractor (see `db::axum`).
 ///
 /// ```
 /// use authgen_runtime::db::DbSession;
@@ -278,7 +283,7 @@ impl<U: DeserializeOwned + Clone> SessionStore<U> {
         self
     }
 
-    /// The cookie the [`axum`](self::axum) extractor reads (default
+    /// The cookie the `db::axum` extractor reads (default
     /// [`DEFAULT_COOKIE_NAME`]; v4: `next-auth.session-token`, `__Secure-` prefixed on HTTPS).
     ///
     /// ```no_run
