@@ -244,6 +244,26 @@ async fn kinds(d: Dialect) {
         "{label}: {e:?}"
     );
 
+    // Odd tokens are unknown tokens, never database errors or panics.
+    for token in [
+        "a\0b",
+        "\0",
+        "ü✓\u{202e}",
+        "%00",
+        "t1\n",
+        "t1 ",
+        "T1",
+        "' OR 1=1 --",
+        "\\",
+        &"é".repeat(512),
+    ] {
+        assert_eq!(
+            store.lookup(token).await.unwrap_err(),
+            SessionError::NotFound,
+            "{label}: {token:?}"
+        );
+    }
+
     // Concurrent lookups through one store and its cache (4 entries, more tokens than that).
     let tasks: Vec<_> = (0..32)
         .map(|i| {

@@ -60,8 +60,8 @@ pub use schema::{Dialect, SchemaError, SessionSchema, UserColumn, ValueKind};
 /// The sqlx this module is built on (0.9): make pools with it to match its version.
 pub use sqlx;
 
-/// The longest session token looked up; longer values are [`SessionError::NotFound`] without
-/// a query (Auth.js tokens are 36-character UUIDs).
+/// The longest session token looked up; longer values (and empty ones, and ones holding NUL)
+/// are [`SessionError::NotFound`] without a query (Auth.js tokens are 36-character UUIDs).
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 1024;
 
 /// The session cookie of next-auth v5 / Auth.js (v4: `next-auth.session-token`; add the
@@ -407,7 +407,8 @@ impl<U: DeserializeOwned + Clone> SessionStore<U> {
         token: &str,
         now: SystemTime,
     ) -> Result<DbSession<U>, SessionError> {
-        if token.is_empty() || token.len() > self.max_token_len {
+        // No session can hold a NUL (PostgreSQL text cannot): refuse it before the database does.
+        if token.is_empty() || token.len() > self.max_token_len || token.contains('\0') {
             return Err(SessionError::NotFound);
         }
         let key = self.cache.as_ref().map(|_| cache::key(token));
