@@ -117,3 +117,55 @@ where
         Command::Encode(args) => token::encode(&args, io),
     }
 }
+
+/// What an in-process run printed, and how it ended.
+#[derive(Debug, Clone)]
+pub struct Captured {
+    /// How it ended.
+    pub exit: Exit,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+}
+
+/// Runs `authgen <args>` in-process in `cwd`, with `env` as the whole environment, `stdin` as
+/// standard input and no colour; for tests.
+///
+/// ```
+/// let out = authgen_cli::run_captured(&["--version"], std::path::Path::new("."), &[], b"");
+/// assert_eq!(out.exit, authgen_cli::Exit::Ok);
+/// assert!(out.stdout.starts_with("authgen "));
+/// ```
+pub fn run_captured(
+    args: &[&str],
+    cwd: &std::path::Path,
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Captured {
+    let mut input = std::io::BufReader::new(stdin);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let env_map: std::collections::HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let lookup = move |k: &str| env_map.get(k).cloned();
+    let mut io = Io {
+        stdin: &mut input,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        cwd: cwd.to_path_buf(),
+        env: &lookup,
+        color: false,
+    };
+    let exit = run(
+        std::iter::once("authgen").chain(args.iter().copied()),
+        &mut io,
+    );
+    Captured {
+        exit,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}

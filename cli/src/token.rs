@@ -1,23 +1,260 @@
-//! `authgen decode` and `authgen encode`.
+//! `authgen decode` and `authgen encode`: verify and mint next-auth session tokens.
+//!
+//! Secrets come from `--secret`, else from the environment as next-auth reads it: v4
+//! `NEXTAUTH_SECRET` (then `AUTH_SECRET`); v5 `AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1,
+//! AUTH_SECRET` in that order (then `NEXTAUTH_SECRET` when none is set). Neither secrets nor
+//! tokens are ever printed in an error.
+
+use authgen_runtime::{ConfigError, NextAuthVersion, Verifier};
+use serde_json::Value;
 
 use crate::{Exit, Io};
 
+fn parse_version(s: &str) -> Result<NextAuthVersion, String> {
+    s.parse()
+}
+
 /// Arguments of `authgen decode`.
 #[derive(Debug, clap::Args)]
-pub struct DecodeArgs {}
+pub struct DecodeArgs {
+    /// The next-auth major version that wrote the token (default v5).
+    #[arg(long = "next-auth", value_name = "v4|v5", value_parser = parse_version)]
+    pub next_auth: Option<NextAuthVersion>,
+    /// A secret (repeat for rotation, newest first); default from the environment.
+    #[arg(long = "secret", value_name = "S")]
+    pub secrets: Vec<String>,
+    /// The session cookie's name (in v5 also the key-derivation salt).
+    #[arg(long = "cookie-name", value_name = "NAME", conflicts_with = "secure")]
+    pub cookie_name: Option<String>,
+    /// Use the `__Secure-` cookie name (sites served over https).
+    #[arg(long)]
+    pub secure: bool,
+    /// Accept secrets shorter than 32 bytes.
+    #[arg(long)]
+    pub allow_weak_secret: bool,
+    /// The token, or `-` (the default) to read one token per line from standard input.
+    #[arg(value_name = "TOKEN | -")]
+    pub token: Option<String>,
+}
 
 /// Arguments of `authgen encode`.
 #[derive(Debug, clap::Args)]
-pub struct EncodeArgs {}
+pub struct EncodeArgs {
+    /// The next-auth major version that will read the token (default v5).
+    #[arg(long = "next-auth", value_name = "v4|v5", value_parser = parse_version)]
+    pub next_auth: Option<NextAuthVersion>,
+    /// The secret to encrypt with; default from the environment (the first one next-auth reads).
+    #[arg(long = "secret", value_name = "S")]
+    pub secret: Option<String>,
+    /// The session cookie's name (in v5 also the key-derivation salt).
+    #[arg(long = "cookie-name", value_name = "NAME", conflicts_with = "secure")]
+    pub cookie_name: Option<String>,
+    /// Use the `__Secure-` cookie name (sites served over https).
+    #[arg(long)]
+    pub secure: bool,
+    /// Lifetime in seconds: `exp = now + max age` (default 30 days).
+    #[arg(long = "max-age", value_name = "SECONDS")]
+    pub max_age: Option<u64>,
+    /// Accept a secret shorter than 32 bytes.
+    #[arg(long)]
+    pub allow_weak_secret: bool,
+    /// The claims as a JSON object, or `-` (the default) to read them from standard input.
+    #[arg(value_name = "CLAIMS_JSON | -")]
+    pub claims: Option<String>,
+}
 
-/// Runs `authgen decode`.
-pub fn decode(_args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
-    let _ = writeln!(io.stderr, "authgen decode: not implemented yet");
+/// The secrets next-auth would use, from the environment.
+fn env_secrets(version: NextAuthVersion, io: &Io<'_>) -> Vec<String> {
+    let get = |k: &str| (io.env)(k).filter(|v| !v.is_empty());
+    match version {
+        NextAuthVersion::V4 => get("NEXTAUTH_SECRET")
+            .or_else(|| get("AUTH_SECRET"))
+            .into_iter()
+            .collect(),
+        NextAuthVersion::V5 => {
+            let mut list: Vec<String> = [
+                "AUTH_SECRET_3",
+                "AUTH_SECRET_2",
+                "AUTH_SECRET_1",
+                "AUTH_SECRET",
+            ]
+            .iter()
+            .filter_map(|k| get(k))
+            .collect();
+            if list.is_empty() {
+                list.extend(get("NEXTAUTH_SECRET"));
+            }
+            list
+        }
+    }
+}
+
+fn build(
+    version: NextAuthVersion,
+    secrets: Vec<String>,
+    cookie_name: Option<&str>,
+    secure: bool,
+    allow_weak: bool,
+    max_age: Option<u64>,
+) -> Result<Verifier, ConfigError> {
+    let mut b = Verifier::builder(version)
+        .secrets(secrets)
+        .secure(secure)
+        .allow_weak_secret(allow_weak);
+    if let Some(name) = cookie_name {
+        b = b.cookie_name(name);
+    }
+    if let Some(secs) = max_age {
+        b = b.max_age(std::time::Duration::from_secs(secs));
+    }
+    b.build()
+}
+
+fn config_error(cmd: &str, e: &ConfigError, io: &mut Io<'_>) -> Exit {
+    let hint = match e {
+        ConfigError::WeakSecret { .. } => " (pass --allow-weak-secret to accept it)",
+        _ => "",
+    };
+    let _ = writeln!(io.stderr, "authgen {cmd}: {e}{hint}");
     Exit::Usage
 }
 
+/// Runs `authgen decode`.
+pub fn decode(args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
+    let version = args.next_auth.unwrap_or(NextAuthVersion::V5);
+    let secrets = if args.secrets.is_empty() {
+        env_secrets(version, io)
+    } else {
+        args.secrets.clone()
+    };
+    let verifier = match build(
+        version,
+        secrets,
+        args.cookie_name.as_deref(),
+        args.secure,
+        args.allow_weak_secret,
+        None,
+    ) {
+        Ok(v) => v,
+        Err(e) => return config_error("decode", &e, io),
+    };
+    match args.token.as_deref() {
+        Some(token) if token != "-" => match verifier.decode_map(token.trim()) {
+            Ok(claims) => {
+                let text = serde_json::to_string_pretty(&Value::Object(claims)).unwrap_or_default();
+                let _ = writeln!(io.stdout, "{text}");
+                Exit::Ok
+            }
+            Err(e) => {
+                let _ = writeln!(io.stderr, "authgen decode: {e}");
+                Exit::Failed
+            }
+        },
+        _ => decode_lines(&verifier, io),
+    }
+}
+
+/// `-`: one token per line; one compact JSON line per token, an error line per failure.
+fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
+    let mut failed = false;
+    let mut line = String::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        match io.stdin.read_line(&mut line) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e) => {
+                let _ = writeln!(io.stderr, "authgen decode: reading standard input: {e}");
+                return Exit::Usage;
+            }
+        }
+        n += 1;
+        let token = line.trim();
+        if token.is_empty() {
+            continue;
+        }
+        match verifier.decode_map(token) {
+            Ok(claims) => {
+                let text = serde_json::to_string(&Value::Object(claims)).unwrap_or_default();
+                let _ = writeln!(io.stdout, "{text}");
+            }
+            Err(e) => {
+                failed = true;
+                let _ = writeln!(io.stderr, "authgen decode: line {n}: {e}");
+            }
+        }
+    }
+    if failed {
+        Exit::Failed
+    } else {
+        Exit::Ok
+    }
+}
+
 /// Runs `authgen encode`.
-pub fn encode(_args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
-    let _ = writeln!(io.stderr, "authgen encode: not implemented yet");
-    Exit::Usage
+pub fn encode(args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
+    let version = args.next_auth.unwrap_or(NextAuthVersion::V5);
+    let secrets = match &args.secret {
+        Some(s) => vec![s.clone()],
+        None => env_secrets(version, io).into_iter().take(1).collect(),
+    };
+    let max_age = match args.max_age {
+        Some(secs) if secs > i64::MAX as u64 / 2 => {
+            let _ = writeln!(io.stderr, "authgen encode: --max-age is too large");
+            return Exit::Usage;
+        }
+        other => other,
+    };
+    let verifier = match build(
+        version,
+        secrets,
+        args.cookie_name.as_deref(),
+        args.secure,
+        args.allow_weak_secret,
+        max_age,
+    ) {
+        Ok(v) => v,
+        Err(e) => return config_error("encode", &e, io),
+    };
+    let text = match args.claims.as_deref() {
+        Some(json) if json != "-" => json.to_owned(),
+        _ => {
+            let mut s = String::new();
+            if let Err(e) = io.stdin.read_to_string(&mut s) {
+                let _ = writeln!(io.stderr, "authgen encode: reading standard input: {e}");
+                return Exit::Usage;
+            }
+            s
+        }
+    };
+    let claims: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            let _ = writeln!(
+                io.stderr,
+                "authgen encode: the claims are not valid JSON (line {}, column {})",
+                e.line(),
+                e.column()
+            );
+            return Exit::Usage;
+        }
+    };
+    if !claims.is_object() {
+        let _ = writeln!(
+            io.stderr,
+            "authgen encode: the claims must be a JSON object"
+        );
+        return Exit::Usage;
+    }
+    match verifier.encode(&claims) {
+        Ok(token) => {
+            let _ = writeln!(io.stdout, "{token}");
+            Exit::Ok
+        }
+        Err(e) => {
+            let _ = writeln!(io.stderr, "authgen encode: {e}");
+            Exit::Failed
+        }
+    }
 }

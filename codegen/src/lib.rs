@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod diag;
+pub mod frontend;
 pub mod model;
 pub mod output;
 pub mod sql;

@@ -1,12 +1,62 @@
-//! authgen's runtime: role and permission checks over the application's own types, and (with the
-//! modules added alongside) verification of NextAuth.js / Auth.js sessions.
+//! authgen's runtime: role and permission checks over the application's own types, and
+//! verification of NextAuth.js / Auth.js session tokens.
 //!
-//! The derives in `authgen` implement [`Role`], [`Permission`], [`HasRole`] and [`HasPermissions`]
-//! for the application's types; everything here is generic over those traits.
+//! - [`authz`]: the [`Role`], [`Permission`], [`HasRole`] and [`HasPermissions`] traits that
+//!   authgen's derives implement for the application's types.
+//! - [`guard`]: authenticated / role / permission checks with errors that map to 401 and 403.
+//! - Feature `jwt` (default): [`Verifier`] decodes and encodes next-auth v4 and v5 session
+//!   tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), [`cookie`] reads and writes the session
+//!   cookie, [`keys`] exposes the key derivation.
+//! - Feature `http`: reading the session from an `http::HeaderMap`.
+//! - Feature `axum`: extractors and guards for axum 0.8 (module `axum`).
+//!
+//! With `default-features = false` the crate has no dependencies.
+//!
+//! ```
+//! # #[cfg(feature = "jwt")] {
+//! use authgen_runtime::{NextAuthVersion, Verifier};
+//! let verifier = Verifier::builder(NextAuthVersion::V5)
+//!     .secret("a-secret-of-at-least-thirty-two-bytes!")
+//!     .build()
+//!     .unwrap();
+//! let token = verifier.encode(&serde_json::json!({ "sub": "1" })).unwrap();
+//! let header = format!("authjs.session-token={token}");
+//! let claims: serde_json::Value = verifier.decode_cookie_header(&header).unwrap().unwrap();
+//! assert_eq!(claims["sub"], "1");
+//! # }
+//! ```
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 pub mod authz;
+pub mod guard;
 pub mod naming;
 
+#[cfg(feature = "jwt")]
+mod claims;
+#[cfg(feature = "jwt")]
+pub mod cookie;
+#[cfg(feature = "jwt")]
+mod error;
+#[cfg(feature = "jwt")]
+mod jwe;
+#[cfg(feature = "jwt")]
+pub mod keys;
+#[cfg(feature = "jwt")]
+mod verifier;
+
+#[cfg(feature = "axum")]
+pub mod axum;
+
 pub use authz::{HasPermissions, HasRole, ParseEnumError, Permission, Role};
+pub use guard::GuardError;
+
+#[cfg(feature = "jwt")]
+pub use error::{ConfigError, EncodeError, TokenError, TokenErrorKind};
+#[cfg(feature = "jwt")]
+pub use keys::ContentEncryption;
+#[cfg(feature = "jwt")]
+pub use verifier::{
+    EncodeOptions, NextAuthVersion, Verifier, VerifierBuilder, DEFAULT_CLOCK_TOLERANCE,
+    DEFAULT_MAX_AGE, DEFAULT_MAX_TOKEN_LEN, MIN_SECRET_LEN,
+};

@@ -1,0 +1,285 @@
+//! The decrypted payload: a JSON object whose `exp` / `nbf` / `iat` are checked against the clock
+//! before the application's type is read from it.
+
+use std::fmt;
+
+use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
+
+use crate::error::TokenError;
+
+/// `exp`, `nbf` and `iat`, read without allocating; the payload must be a JSON object.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct TimeClaims {
+    pub(crate) exp: Option<f64>,
+    pub(crate) nbf: Option<f64>,
+    pub(crate) iat: Option<f64>,
+}
+
+enum Key {
+    Exp,
+    Nbf,
+    Iat,
+    Other,
+}
+
+impl<'de> de::Deserialize<'de> for Key {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Key;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a claim name")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key, E> {
+                Ok(match v {
+                    "exp" => Key::Exp,
+                    "nbf" => Key::Nbf,
+                    "iat" => Key::Iat,
+                    _ => Key::Other,
+                })
+            }
+        }
+        d.deserialize_identifier(V)
+    }
+}
+
+/// A claim value: `Some` for a number, `None` for anything else (consumed either way).
+struct NumericDate(Option<f64>);
+
+impl<'de> de::Deserialize<'de> for NumericDate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = NumericDate;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
+                Ok(NumericDate(Some(v)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
+                Ok(NumericDate(Some(v as f64)))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
+                Ok(NumericDate(Some(v as f64)))
+            }
+            fn visit_str<E: de::Error>(self, _: &str) -> Result<NumericDate, E> {
+                Ok(NumericDate(None))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<NumericDate, E> {
+                Ok(NumericDate(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<NumericDate, E> {
+                Ok(NumericDate(None))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<NumericDate, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(NumericDate(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumericDate, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(NumericDate(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Which claim failed, for the error path.
+struct Failed(&'static str, &'static str);
+
+impl TimeClaims {
+    pub(crate) fn parse(payload: &[u8]) -> Result<TimeClaims, TokenError> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Result<TimeClaims, Failed>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = TimeClaims::default();
+                let mut failed = None;
+                while let Some(key) = map.next_key::<Key>()? {
+                    let (name, slot) = match key {
+                        Key::Exp => ("exp", &mut out.exp),
+                        Key::Nbf => ("nbf", &mut out.nbf),
+                        Key::Iat => ("iat", &mut out.iat),
+                        Key::Other => {
+                            map.next_value::<IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    let NumericDate(value) = map.next_value::<NumericDate>()?;
+                    if failed.is_some() {
+                        continue;
+                    }
+                    if slot.is_some() {
+                        failed = Some(Failed(name, "the claim appears twice"));
+                    } else if value.is_none() {
+                        failed = Some(Failed(name, "must be a number (seconds since the epoch)"));
+                    }
+                    *slot = value;
+                }
+                Ok(match failed {
+                    Some(f) => Err(f),
+                    None => Ok(out),
+                })
+            }
+        }
+        let mut de = serde_json::Deserializer::from_slice(payload);
+        let parsed = de
+            .deserialize_map(V)
+            .and_then(|r| de.end().map(|()| r))
+            .map_err(|e| {
+                TokenError::claims(
+                    ".",
+                    &format!(
+                        "the claims are not a JSON object ({})",
+                        strip_position(&e.to_string())
+                    ),
+                )
+            })?;
+        parsed.map_err(|Failed(name, msg)| TokenError::claims(name, msg))
+    }
+
+    /// Checks the times as jose does (`exp <= now - tolerance` is expired, `nbf > now +
+    /// tolerance` is not yet valid), and also refuses an `iat` beyond `now + tolerance`.
+    pub(crate) fn check(
+        &self,
+        now: i64,
+        tolerance: i64,
+        require_exp: bool,
+    ) -> Result<(), TokenError> {
+        let now_f = now as f64;
+        let tol = tolerance as f64;
+        match self.exp {
+            Some(exp) if exp <= now_f - tol => {
+                return Err(TokenError::Expired {
+                    exp: exp as i64,
+                    now,
+                })
+            }
+            None if require_exp => return Err(TokenError::claims("exp", "missing `exp` claim")),
+            _ => {}
+        }
+        if let Some(nbf) = self.nbf {
+            if nbf > now_f + tol {
+                return Err(TokenError::NotYetValid {
+                    claim: "nbf",
+                    at: nbf as i64,
+                    now,
+                });
+            }
+        }
+        if let Some(iat) = self.iat {
+            if iat > now_f + tol {
+                return Err(TokenError::NotYetValid {
+                    claim: "iat",
+                    at: iat as i64,
+                    now,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deserializes the (already validated) payload into `T`, reporting the field path of a mismatch.
+pub(crate) fn deserialize<T: DeserializeOwned>(payload: &[u8]) -> Result<T, TokenError> {
+    let mut de = serde_json::Deserializer::from_slice(payload);
+    match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => Ok(v),
+        Err(e) => {
+            let path = e.path().to_string();
+            Err(TokenError::claims(
+                path,
+                &strip_position(&e.into_inner().to_string()),
+            ))
+        }
+    }
+}
+
+/// serde_json appends ` at line L column C`: positions inside a secret payload are noise.
+fn strip_position(msg: &str) -> String {
+    match msg.rfind(" at line ") {
+        Some(i) => msg[..i].to_owned(),
+        None => msg.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::TokenErrorKind;
+
+    #[test]
+    fn reads_the_time_claims_of_an_object() {
+        let t =
+            TimeClaims::parse(br#"{"a":{"exp":"x"},"exp":10,"nbf":1.5,"iat":3,"z":[1]}"#).unwrap();
+        assert_eq!(
+            t,
+            TimeClaims {
+                exp: Some(10.0),
+                nbf: Some(1.5),
+                iat: Some(3.0)
+            }
+        );
+    }
+
+    #[test]
+    fn refuses_what_is_not_an_object() {
+        for p in [
+            &b"[1,2]"[..],
+            b"\"s\"",
+            b"3",
+            b"null",
+            b"{",
+            b"{} x",
+            b"",
+            b"\xff",
+        ] {
+            let e = TimeClaims::parse(p).unwrap_err();
+            assert_eq!(e.kind(), TokenErrorKind::Claims, "{p:?}");
+        }
+    }
+
+    #[test]
+    fn refuses_a_time_claim_that_is_not_a_number() {
+        let e = TimeClaims::parse(br#"{"exp":"soon"}"#).unwrap_err();
+        assert!(
+            matches!(&e, TokenError::Claims { path, .. } if path == "exp"),
+            "{e:?}"
+        );
+        assert!(!e.to_string().contains("soon"));
+        let e = TimeClaims::parse(br#"{"iat":1,"iat":2}"#).unwrap_err();
+        assert!(
+            matches!(&e, TokenError::Claims { path, .. } if path == "iat"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn applies_the_tolerance_like_jose() {
+        let t = TimeClaims {
+            exp: Some(100.0),
+            nbf: Some(100.0),
+            iat: Some(100.0),
+        };
+        assert!(t.check(114, 15, true).is_ok());
+        assert_eq!(
+            t.check(115, 15, true).unwrap_err().kind(),
+            TokenErrorKind::Expired
+        );
+        assert!(t.check(85, 15, true).is_ok());
+        assert_eq!(
+            t.check(84, 15, true).unwrap_err().kind(),
+            TokenErrorKind::NotYetValid
+        );
+        let no_exp = TimeClaims::default();
+        assert_eq!(
+            no_exp.check(0, 15, true).unwrap_err().kind(),
+            TokenErrorKind::Claims
+        );
+        assert!(no_exp.check(0, 15, false).is_ok());
+    }
+}

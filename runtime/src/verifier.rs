@@ -1,0 +1,700 @@
+//! [`Verifier`]: built once from the configuration (keys derived then), it verifies and decodes
+//! session tokens per request and encodes tokens next-auth reads.
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use zeroize::Zeroizing;
+
+use crate::claims::{self, TimeClaims};
+use crate::error::{ConfigError, EncodeError, TokenError};
+use crate::jwe;
+use crate::keys::{ContentEncryption, KeySet};
+
+/// Which next-auth wrote (or will read) the tokens.
+///
+/// ```
+/// use authgen_runtime::NextAuthVersion;
+/// let v: NextAuthVersion = "v5".parse().unwrap();
+/// assert_eq!(v.session_cookie_name(true), "__Secure-authjs.session-token");
+/// assert_eq!(NextAuthVersion::V4.session_cookie_name(false), "next-auth.session-token");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NextAuthVersion {
+    /// next-auth 4 (`next-auth/jwt`): `dir` + `A256GCM`, empty HKDF salt.
+    V4,
+    /// next-auth 5 / Auth.js (`@auth/core/jwt`): `dir` + `A256CBC-HS512` (or `A256GCM`), the
+    /// cookie name as HKDF salt, `kid` thumbprints, several secrets.
+    V5,
+}
+
+impl NextAuthVersion {
+    /// The session cookie's name: `next-auth.session-token` / `authjs.session-token`, with the
+    /// `__Secure-` prefix when `secure` (the site is served over https).
+    ///
+    /// ```
+    /// # use authgen_runtime::NextAuthVersion;
+    /// assert_eq!(NextAuthVersion::V4.session_cookie_name(true), "__Secure-next-auth.session-token");
+    /// ```
+    pub fn session_cookie_name(self, secure: bool) -> &'static str {
+        match (self, secure) {
+            (NextAuthVersion::V4, false) => "next-auth.session-token",
+            (NextAuthVersion::V4, true) => "__Secure-next-auth.session-token",
+            (NextAuthVersion::V5, false) => "authjs.session-token",
+            (NextAuthVersion::V5, true) => "__Secure-authjs.session-token",
+        }
+    }
+
+    /// The longest cookie value next-auth writes before it splits the value into chunks
+    /// (`4096 - 163` in next-auth 4, `4096 - 160` in @auth/core).
+    ///
+    /// ```
+    /// # use authgen_runtime::NextAuthVersion;
+    /// assert_eq!(NextAuthVersion::V4.chunk_size(), 3933);
+    /// assert_eq!(NextAuthVersion::V5.chunk_size(), 3936);
+    /// ```
+    pub fn chunk_size(self) -> usize {
+        match self {
+            NextAuthVersion::V4 => 3933,
+            NextAuthVersion::V5 => 3936,
+        }
+    }
+
+    /// The HKDF salt for the session token: empty in v4, the cookie name in v5.
+    fn salt(self, cookie_name: &str) -> &str {
+        match self {
+            NextAuthVersion::V4 => "",
+            NextAuthVersion::V5 => cookie_name,
+        }
+    }
+}
+
+impl FromStr for NextAuthVersion {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "v4" | "4" => Ok(NextAuthVersion::V4),
+            "v5" | "5" => Ok(NextAuthVersion::V5),
+            _ => Err(format!(
+                "unknown next-auth version `{s}`: expected v4 or v5"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for NextAuthVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NextAuthVersion::V4 => "v4",
+            NextAuthVersion::V5 => "v5",
+        })
+    }
+}
+
+/// Default clock tolerance, as next-auth's: 15 seconds.
+pub const DEFAULT_CLOCK_TOLERANCE: Duration = Duration::from_secs(15);
+/// Default session lifetime written by [`Verifier::encode`], as next-auth's: 30 days.
+pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// Default largest token (or joined cookie value) accepted: 32 KiB.
+pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
+/// Shortest secret accepted without [`VerifierBuilder::allow_weak_secret`]: 32 bytes.
+pub const MIN_SECRET_LEN: usize = 32;
+
+/// Configuration of a [`Verifier`]; see [`Verifier::builder`].
+///
+/// ```
+/// use std::time::Duration;
+/// use authgen_runtime::{NextAuthVersion, Verifier};
+/// let verifier = Verifier::builder(NextAuthVersion::V5)
+///     .secret("new-secret-of-at-least-thirty-two-bytes")
+///     .secret("old-secret-of-at-least-thirty-two-bytes")
+///     .secure(true)
+///     .clock_tolerance(Duration::from_secs(5))
+///     .build()?;
+/// assert_eq!(verifier.cookie_name(), "__Secure-authjs.session-token");
+/// # Ok::<(), authgen_runtime::ConfigError>(())
+/// ```
+#[must_use]
+pub struct VerifierBuilder {
+    version: NextAuthVersion,
+    secrets: Vec<Zeroizing<Vec<u8>>>,
+    cookie_name: Option<String>,
+    secure: bool,
+    clock_tolerance: Duration,
+    max_token_len: usize,
+    max_age: Duration,
+    allow_weak_secret: bool,
+    require_exp: bool,
+}
+
+impl fmt::Debug for VerifierBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("VerifierBuilder")
+            .field("version", &self.version)
+            .field(
+                "secrets",
+                &format_args!("[{} redacted]", self.secrets.len()),
+            )
+            .field("cookie_name", &self.cookie_name)
+            .field("secure", &self.secure)
+            .finish_non_exhaustive()
+    }
+}
+
+impl VerifierBuilder {
+    /// Adds a secret (the string next-auth is given, used as its UTF-8 bytes). The first one
+    /// added encodes; all of them decode (v5 picks by `kid`, v4 tries each in order).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build();
+    /// assert!(v.is_ok());
+    /// ```
+    pub fn secret(mut self, secret: impl AsRef<[u8]>) -> Self {
+        self.secrets.push(Zeroizing::new(secret.as_ref().to_vec()));
+        self
+    }
+
+    /// Adds several secrets, in order (as `AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1,
+    /// AUTH_SECRET` for v5 rotation).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secrets(["b".repeat(32), "a".repeat(32)]).build();
+    /// assert!(v.is_ok());
+    /// ```
+    pub fn secrets<S: AsRef<[u8]>>(mut self, secrets: impl IntoIterator<Item = S>) -> Self {
+        for s in secrets {
+            self = self.secret(s);
+        }
+        self
+    }
+
+    /// Uses a custom session cookie name (next-auth's `cookies.sessionToken.name`); in v5 it is
+    /// also the key-derivation salt. Overrides [`secure`](Self::secure).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).cookie_name("my.session").build()?;
+    /// assert_eq!(v.cookie_name(), "my.session");
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn cookie_name(mut self, name: impl Into<String>) -> Self {
+        self.cookie_name = Some(name.into());
+        self
+    }
+
+    /// Selects the `__Secure-` cookie name (sites served over https).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).secure(true).build()?;
+    /// assert_eq!(v.cookie_name(), "__Secure-next-auth.session-token");
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn secure(mut self, secure: bool) -> Self {
+        self.secure = secure;
+        self
+    }
+
+    /// How far `exp`, `nbf` and `iat` may be off (default 15 s, as next-auth).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).clock_tolerance(Duration::ZERO).build();
+    /// assert!(v.is_ok());
+    /// ```
+    pub fn clock_tolerance(mut self, tolerance: Duration) -> Self {
+        self.clock_tolerance = tolerance;
+        self
+    }
+
+    /// The longest token (and joined cookie value) accepted, in bytes (default 32 KiB).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier, TokenErrorKind};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).max_token_len(10).build()?;
+    /// assert_eq!(v.decode_map("x".repeat(11).as_str()).unwrap_err().kind(), TokenErrorKind::TooLarge);
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn max_token_len(mut self, max: usize) -> Self {
+        self.max_token_len = max;
+        self
+    }
+
+    /// The lifetime [`Verifier::encode`] gives tokens (`exp = now + max_age`; default 30 days).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).max_age(Duration::from_secs(3600)).build()?;
+    /// let claims = v.decode_map(&v.encode(&serde_json::json!({}))?)?;
+    /// assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 3600);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn max_age(mut self, max_age: Duration) -> Self {
+        self.max_age = max_age;
+        self
+    }
+
+    /// Accepts secrets shorter than 32 bytes (for existing deployments; not recommended).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// assert!(Verifier::builder(NextAuthVersion::V5).secret("short").build().is_err());
+    /// assert!(Verifier::builder(NextAuthVersion::V5).secret("short").allow_weak_secret(true).build().is_ok());
+    /// ```
+    pub fn allow_weak_secret(mut self, allow: bool) -> Self {
+        self.allow_weak_secret = allow;
+        self
+    }
+
+    /// Whether a token without `exp` is refused (default true: next-auth always writes `exp`).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).require_exp(false).build();
+    /// assert!(v.is_ok());
+    /// ```
+    pub fn require_exp(mut self, require: bool) -> Self {
+        self.require_exp = require;
+        self
+    }
+
+    /// Checks the configuration and derives every key.
+    ///
+    /// ```
+    /// # use authgen_runtime::{ConfigError, NextAuthVersion, Verifier};
+    /// assert_eq!(Verifier::builder(NextAuthVersion::V5).build().unwrap_err(), ConfigError::NoSecret);
+    /// ```
+    pub fn build(self) -> Result<Verifier, ConfigError> {
+        if self.secrets.is_empty() {
+            return Err(ConfigError::NoSecret);
+        }
+        if !self.allow_weak_secret {
+            if let Some((index, s)) = self
+                .secrets
+                .iter()
+                .enumerate()
+                .find(|(_, s)| s.len() < MIN_SECRET_LEN)
+            {
+                return Err(ConfigError::WeakSecret {
+                    index,
+                    len: s.len(),
+                });
+            }
+        }
+        let cookie_name = match self.cookie_name {
+            Some(name) => {
+                if !crate::cookie::is_valid_cookie_name(&name) {
+                    return Err(ConfigError::InvalidCookieName);
+                }
+                name
+            }
+            None => self.version.session_cookie_name(self.secure).to_owned(),
+        };
+        let salt = self.version.salt(&cookie_name);
+        let keys = self
+            .secrets
+            .iter()
+            .map(|s| KeySet::derive(self.version, s, salt))
+            .collect();
+        Ok(Verifier {
+            version: self.version,
+            keys,
+            cookie_name,
+            clock_tolerance: i64::try_from(self.clock_tolerance.as_secs()).unwrap_or(i64::MAX),
+            max_token_len: self.max_token_len,
+            max_age: i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX),
+            require_exp: self.require_exp,
+        })
+    }
+}
+
+/// Options for [`Verifier::encode_with`].
+///
+/// ```
+/// use authgen_runtime::{ContentEncryption, EncodeOptions};
+/// let o = EncodeOptions { max_age_secs: Some(60), now: Some(1_700_000_000), enc: Some(ContentEncryption::A256Gcm) };
+/// assert_eq!(EncodeOptions::default().max_age_secs, None);
+/// # let _ = o;
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EncodeOptions {
+    /// Lifetime in seconds (default: the verifier's `max_age`).
+    pub max_age_secs: Option<i64>,
+    /// The issue time in seconds since the epoch (default: now).
+    pub now: Option<i64>,
+    /// The content encryption (default: `A256GCM` for v4, `A256CBC-HS512` for v5; v4 accepts
+    /// only `A256GCM`).
+    pub enc: Option<ContentEncryption>,
+}
+
+/// Verifies, decodes and encodes next-auth session tokens with keys derived once.
+///
+/// Build it once at start-up and share it (it is `Send + Sync`); `decode` does no key
+/// derivation and allocates only the buffer the ciphertext is decrypted in.
+///
+/// ```
+/// use serde::Deserialize;
+/// use authgen_runtime::{NextAuthVersion, Verifier};
+///
+/// #[derive(Deserialize)]
+/// struct Claims { sub: String, role: String }
+///
+/// let verifier = Verifier::builder(NextAuthVersion::V5)
+///     .secret("a-secret-of-at-least-thirty-two-bytes!")
+///     .build()?;
+/// let token = verifier.encode(&serde_json::json!({ "sub": "user-1", "role": "ADMIN" }))?;
+/// let claims: Claims = verifier.decode(&token)?;
+/// assert_eq!((claims.sub.as_str(), claims.role.as_str()), ("user-1", "ADMIN"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Verifier {
+    version: NextAuthVersion,
+    keys: Vec<KeySet>,
+    cookie_name: String,
+    clock_tolerance: i64,
+    max_token_len: usize,
+    max_age: i64,
+    require_exp: bool,
+}
+
+impl fmt::Debug for Verifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Verifier")
+            .field("version", &self.version)
+            .field("secrets", &format_args!("[{} redacted]", self.keys.len()))
+            .field("cookie_name", &self.cookie_name)
+            .field("clock_tolerance", &self.clock_tolerance)
+            .field("max_token_len", &self.max_token_len)
+            .finish_non_exhaustive()
+    }
+}
+
+fn unix_now() -> i64 {
+    match SystemTime::now().duration_since(UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        Err(_) => 0,
+    }
+}
+
+impl Verifier {
+    /// Starts the configuration for `version`; defaults match next-auth's.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// assert_eq!(v.cookie_name(), "authjs.session-token");
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn builder(version: NextAuthVersion) -> VerifierBuilder {
+        VerifierBuilder {
+            version,
+            secrets: Vec::new(),
+            cookie_name: None,
+            secure: false,
+            clock_tolerance: DEFAULT_CLOCK_TOLERANCE,
+            max_token_len: DEFAULT_MAX_TOKEN_LEN,
+            max_age: DEFAULT_MAX_AGE,
+            allow_weak_secret: false,
+            require_exp: true,
+        }
+    }
+
+    /// The next-auth version this verifier speaks.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// assert_eq!(v.version(), NextAuthVersion::V4);
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn version(&self) -> NextAuthVersion {
+        self.version
+    }
+
+    /// The session cookie's name (and, in v5, the key-derivation salt).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// assert_eq!(v.cookie_name(), "next-auth.session-token");
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn cookie_name(&self) -> &str {
+        &self.cookie_name
+    }
+
+    /// The largest token accepted, in bytes.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// assert_eq!(v.max_token_len(), 32 * 1024);
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn max_token_len(&self) -> usize {
+        self.max_token_len
+    }
+
+    /// Verifies `token` and deserializes its claims into `T`.
+    ///
+    /// Checks, in order: size, segment shape, header (base64url, JSON object, `alg` `dir`, no
+    /// `zip` / `crit`, accepted `enc`), an empty encrypted-key segment, IV and tag lengths,
+    /// the tag (constant time, before any decryption), the payload (a JSON object), `exp` /
+    /// `nbf` / `iat` with the clock tolerance, then `T`.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier, TokenErrorKind};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// let token = v.encode(&serde_json::json!({ "sub": "42" }))?;
+    /// #[derive(Debug, serde::Deserialize)]
+    /// struct Claims { sub: u32 }
+    /// let e = v.decode::<Claims>(&token).unwrap_err();
+    /// assert_eq!(e.kind(), TokenErrorKind::Claims);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode<T: DeserializeOwned>(&self, token: &str) -> Result<T, TokenError> {
+        self.decode_at(token, unix_now())
+    }
+
+    /// Like [`decode`](Self::decode), with the clock given (seconds since the epoch).
+    ///
+    /// ```
+    /// # use authgen_runtime::{EncodeOptions, NextAuthVersion, Verifier, TokenErrorKind};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let t = v.encode_with(&serde_json::json!({}), EncodeOptions { now: Some(1000), max_age_secs: Some(60), enc: None })?;
+    /// assert!(v.decode_at::<serde_json::Value>(&t, 1010).is_ok());
+    /// assert_eq!(v.decode_at::<serde_json::Value>(&t, 1075).unwrap_err().kind(), TokenErrorKind::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode_at<T: DeserializeOwned>(&self, token: &str, now: i64) -> Result<T, TokenError> {
+        let mut buf = Vec::new();
+        let plain = self.open(token, now, &mut buf)?;
+        claims::deserialize(plain)
+    }
+
+    /// Verifies `token` and returns its claims as a JSON object.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let claims = v.decode_map(&v.encode(&serde_json::json!({ "name": "Zoë" }))?)?;
+    /// assert_eq!(claims["name"], "Zoë");
+    /// assert!(claims.contains_key("jti"));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode_map(&self, token: &str) -> Result<Map<String, Value>, TokenError> {
+        self.decode(token)
+    }
+
+    /// Verifies the token and hands its plaintext (a JSON object, times checked) to `f`,
+    /// without deserializing: for callers that read it their own way.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let t = v.encode(&serde_json::json!({ "a": 1 }))?;
+    /// let len = v.verify_with(&t, |json| json.len())?;
+    /// assert!(len > 10);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn verify_with<R>(&self, token: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, TokenError> {
+        let mut buf = Vec::new();
+        let plain = self.open(token, unix_now(), &mut buf)?;
+        Ok(f(plain))
+    }
+
+    fn open<'b>(
+        &self,
+        token: &str,
+        now: i64,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], TokenError> {
+        if token.len() > self.max_token_len {
+            return Err(TokenError::TooLarge {
+                len: token.len(),
+                max: self.max_token_len,
+            });
+        }
+        let seg = jwe::split(token)?;
+        let mut header_buf = [0u8; 768];
+        let header = jwe::parse_header(
+            seg.header,
+            &mut header_buf,
+            self.version == NextAuthVersion::V5,
+        )?;
+        if !seg.encrypted_key.is_empty() {
+            return Err(TokenError::malformed(
+                "the encrypted-key segment must be empty with `alg: dir`",
+            ));
+        }
+        let enc = header.enc;
+        let mut iv_buf = [0u8; 32];
+        let iv = jwe::decode_fixed(
+            seg.iv,
+            enc.iv_len(),
+            &mut iv_buf,
+            "the IV has the wrong length",
+        )?;
+        let mut tag_buf = [0u8; 32];
+        let tag = jwe::decode_fixed(
+            seg.tag,
+            enc.tag_len(),
+            &mut tag_buf,
+            "the tag has the wrong length",
+        )?;
+        jwe::decode_ciphertext(seg.ciphertext, buf)?;
+        let aad = seg.header.as_bytes();
+
+        let len = match (self.version, header.kid.as_deref()) {
+            (NextAuthVersion::V5, Some(kid)) => {
+                let keys = self.keys.iter().find(|k| k.kid(enc) == kid).ok_or(
+                    TokenError::AuthenticationFailed {
+                        no_matching_secret: true,
+                    },
+                )?;
+                jwe::open(keys, enc, aad, iv, tag, buf)?
+            }
+            (NextAuthVersion::V5, None) => jwe::open(&self.keys[0], enc, aad, iv, tag, buf)?,
+            (NextAuthVersion::V4, _) => {
+                // next-auth 4 has one secret; several are tried in order for rotation. A failed
+                // tag leaves the buffer untouched, so each try sees the ciphertext.
+                let mut result = Err(TokenError::AuthenticationFailed {
+                    no_matching_secret: false,
+                });
+                for keys in &self.keys {
+                    result = jwe::open(keys, enc, aad, iv, tag, buf);
+                    if result.is_ok() {
+                        break;
+                    }
+                }
+                result?
+            }
+        };
+        let plain = &buf[..len];
+        TimeClaims::parse(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
+        Ok(plain)
+    }
+
+    /// Encodes `claims` (a JSON object) as next-auth does: `iat` = now, `exp` = now + max age,
+    /// `jti` = a random UUID v4, overwriting any of these in `claims`; v5 writes
+    /// `A256CBC-HS512` with the first secret's `kid`, v4 `A256GCM`.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// let token = v.encode(&serde_json::json!({ "sub": "1", "iat": 5 }))?;
+    /// assert!(token.starts_with("eyJhbGciOiJkaXIiLCJlbmMiOiJBMjU2R0NNIn0.."));
+    /// assert_ne!(v.decode_map(&token)?["iat"], 5);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encode<T: Serialize + ?Sized>(&self, claims: &T) -> Result<String, EncodeError> {
+        self.encode_with(claims, EncodeOptions::default())
+    }
+
+    /// [`encode`](Self::encode) with a given lifetime, clock or content encryption.
+    ///
+    /// ```
+    /// # use authgen_runtime::{ContentEncryption, EncodeOptions, NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let opts = EncodeOptions { enc: Some(ContentEncryption::A256Gcm), ..EncodeOptions::default() };
+    /// let t = v.encode_with(&serde_json::json!({ "a": 1 }), opts)?;
+    /// assert_eq!(v.decode_map(&t)?["a"], 1);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn encode_with<T: Serialize + ?Sized>(
+        &self,
+        claims: &T,
+        options: EncodeOptions,
+    ) -> Result<String, EncodeError> {
+        let mut map = match serde_json::to_value(claims) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(EncodeError::NotAnObject),
+            Err(e) => return Err(EncodeError::Serialize(e.to_string())),
+        };
+        let now = options.now.unwrap_or_else(unix_now);
+        let max_age = options.max_age_secs.unwrap_or(self.max_age);
+        map.insert("iat".into(), now.into());
+        map.insert("exp".into(), now.saturating_add(max_age).into());
+        map.insert("jti".into(), Value::String(uuid_v4()?));
+        let payload = Zeroizing::new(
+            serde_json::to_vec(&map).map_err(|e| EncodeError::Serialize(e.to_string()))?,
+        );
+        self.seal(&payload, options.enc)
+    }
+
+    /// Encrypts `payload` bytes as they are (no claims added, nothing checked) with the first
+    /// secret: a low-level tool for tests and custom flows. Prefer [`encode`](Self::encode).
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier, TokenErrorKind};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let t = v.seal(b"[1,2,3]", None)?;
+    /// assert_eq!(v.decode_map(&t).unwrap_err().kind(), TokenErrorKind::Claims);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn seal(
+        &self,
+        payload: &[u8],
+        enc: Option<ContentEncryption>,
+    ) -> Result<String, EncodeError> {
+        let keys = &self.keys[0];
+        let enc = match (self.version, enc) {
+            (NextAuthVersion::V4, _) => ContentEncryption::A256Gcm,
+            (NextAuthVersion::V5, e) => e.unwrap_or(ContentEncryption::A256CbcHs512),
+        };
+        let header = match self.version {
+            NextAuthVersion::V4 => String::from(r#"{"alg":"dir","enc":"A256GCM"}"#),
+            NextAuthVersion::V5 => format!(
+                r#"{{"alg":"dir","enc":"{}","kid":"{}"}}"#,
+                enc.as_str(),
+                keys.kid(enc)
+            ),
+        };
+        jwe::seal(keys, enc, &header, payload)
+    }
+}
+
+/// A random (version 4) UUID, as `crypto.randomUUID()` writes it.
+fn uuid_v4() -> Result<String, EncodeError> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|_| EncodeError::Random)?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_v4_has_the_version_and_variant_bits() {
+        let u = uuid_v4().unwrap();
+        assert_eq!(u.len(), 36);
+        assert_eq!(&u[14..15], "4");
+        assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"), "{u}");
+        assert_ne!(u, uuid_v4().unwrap());
+    }
+
+    #[test]
+    fn verifier_is_send_and_sync() {
+        fn check<T: Send + Sync>() {}
+        check::<Verifier>();
+    }
+}
