@@ -372,6 +372,9 @@ pub async fn insert_rows(c: &mut Conn, d: Dialect, schema: &Schema, one_user: bo
     .await;
 }
 
+/// Separates the fields of a dumped row (values may hold commas).
+pub const FIELD_SEP: &str = "\u{1f}";
+
 /// Every row of every table of `schema`, each column as `table.column=value`, sorted.
 pub async fn dump_all(c: &mut Conn, d: Dialect, schema: &Schema) -> Vec<String> {
     dump_rows(c, d, schema, schema).await
@@ -416,7 +419,7 @@ pub async fn dump_rows(c: &mut Conn, d: Dialect, before: &Schema, after: &Schema
                 .zip(values)
                 .map(|(col, v)| format!("{}.{col}={v}", t.key))
                 .collect();
-            out.push(fields.join(", "));
+            out.push(fields.join(FIELD_SEP));
         }
     }
     out.sort();
@@ -428,7 +431,7 @@ pub fn dump_rows_from(rows: &[String], before: &Schema, after: &Schema) -> Vec<S
     let mut out: Vec<String> = rows
         .iter()
         .map(|row| {
-            row.split(", ")
+            row.split(FIELD_SEP)
                 .filter(|field| {
                     let (path, _) = field.split_once('=').unwrap_or((field, ""));
                     let (key, col) = path.split_once('.').unwrap_or((path, ""));
@@ -437,7 +440,7 @@ pub fn dump_rows_from(rows: &[String], before: &Schema, after: &Schema) -> Vec<S
                     matches!((a, b), (Some(a), Some(b)) if kept(b, a))
                 })
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(FIELD_SEP)
         })
         .collect();
     out.sort();
