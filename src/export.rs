@@ -56,3 +56,39 @@ macro_rules! model {
 pub fn render(model: &model::Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     authgen_codegen::output::render_all(model, config)
 }
+
+/// Renders every file and writes the ones whose bytes changed under `base_dir` (the directory
+/// paths in `config` are relative to, as the CLI does for the directory of `authgen.toml`).
+/// Returns the paths written. Errors are the model's (rendered as one message each) or I/O.
+///
+/// ```no_run
+/// # use authgen::{AuthRole, Describe};
+/// # #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)] enum Role { User }
+/// // In a test of the application: keeps `types/` and `schema/` in sync with the Rust model.
+/// let model = authgen::model![Role];
+/// let written = authgen::export(&model, &authgen::Config::default(), std::path::Path::new(".")).unwrap();
+/// assert!(written.is_empty(), "regenerated {written:?}: commit them");
+/// ```
+pub fn export(
+    model: &model::Model,
+    config: &Config,
+    base_dir: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let files = render(model, config).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mut written = Vec::new();
+    for file in files {
+        let path = base_dir.join(&file.path);
+        match authgen_codegen::write::write_if_changed(&path, file.contents.as_bytes()) {
+            Ok(authgen_codegen::write::Written::Changed) => written.push(path),
+            Ok(authgen_codegen::write::Written::Unchanged) => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Ok(written)
+}

@@ -11,6 +11,14 @@ mod seed;
 #[allow(dead_code)]
 mod kitchen_sink;
 
+#[path = "../fixtures/blog/model.rs"]
+#[allow(dead_code)]
+mod blog;
+
+#[path = "../fixtures/workspace/model.rs"]
+#[allow(dead_code)]
+mod workspace;
+
 fn cli_model(path: &str) -> String {
     let text = std::fs::read_to_string(format!("{}/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap();
     let model = parse_sources(&[Source {
@@ -53,6 +61,29 @@ fn kitchen_sink_models_are_identical() {
         derived.to_json(),
         cli_model("fixtures/kitchen-sink/model.rs")
     );
+}
+
+#[test]
+fn blog_models_are_identical() {
+    use blog::*;
+    let derived = authgen::model![
+        Role,
+        Permission,
+        Theme,
+        Preferences,
+        User,
+        Session,
+        SessionUser,
+        Jwt
+    ];
+    assert_eq!(derived.to_json(), cli_model("fixtures/blog/model.rs"));
+}
+
+#[test]
+fn workspace_models_are_identical() {
+    use workspace::*;
+    let derived = authgen::model![Role, User, Session, SessionUser, Jwt];
+    assert_eq!(derived.to_json(), cli_model("fixtures/workspace/model.rs"));
 }
 
 /// Every fixture directory with a model is covered above: a new fixture must be added here.

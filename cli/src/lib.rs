@@ -24,6 +24,10 @@ pub mod token;
 pub mod write;
 
 /// How a run ended; the process exit code is the discriminant.
+///
+/// ```
+/// assert_eq!(authgen_cli::Exit::Usage as u8, 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success.
@@ -36,6 +40,22 @@ pub enum Exit {
 
 /// Everything a command reads from or writes to its surroundings, so tests can run it
 /// in-process.
+///
+/// ```
+/// let (mut stdin, mut out, mut err) = (std::io::empty(), Vec::new(), Vec::new());
+/// let env = |_: &str| None;
+/// let mut io = authgen_cli::Io {
+///     stdin: &mut std::io::BufReader::new(&mut stdin),
+///     stdout: &mut out,
+///     stderr: &mut err,
+///     cwd: ".".into(),
+///     env: &env,
+///     color: false,
+/// };
+/// let exit = authgen_cli::run(["authgen", "schema", "--input", "missing.rs"], &mut io);
+/// assert_eq!(exit, authgen_cli::Exit::Usage);
+/// assert_eq!(String::from_utf8(err).unwrap(), "error: missing.rs: no such file\n");
+/// ```
 pub struct Io<'a> {
     /// Standard input.
     pub stdin: &'a mut dyn BufRead,
@@ -80,7 +100,8 @@ enum Command {
     Encode(token::EncodeArgs),
 }
 
-/// Runs the command line `args` (including the program name) and returns how it ended.
+/// Runs the command line `args` (including the program name) and returns how it ended; see
+/// [`Io`] for an example.
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
 where
     I: IntoIterator<Item = T>,
@@ -118,7 +139,7 @@ where
     }
 }
 
-/// What an in-process run printed, and how it ended.
+/// What an in-process run printed, and how it ended (see [`run_captured`]).
 #[derive(Debug, Clone)]
 pub struct Captured {
     /// How it ended.

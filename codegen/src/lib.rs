@@ -12,3 +12,4 @@ pub mod model;
 pub mod output;
 pub mod sql;
 pub mod ts;
+pub mod write;

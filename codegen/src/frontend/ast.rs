@@ -4,6 +4,16 @@
 use crate::model::{FieldRole, Item, ItemKind};
 
 /// One parsed item.
+///
+/// ```
+/// use authgen_codegen::frontend::parse_derive;
+/// use authgen_codegen::model::{FieldRole, ItemKind};
+/// let input: syn::DeriveInput = syn::parse_quote! { struct Claims { sub: String, role: Option<Role> } };
+/// let (c, _) = parse_derive(&input, ItemKind::Jwt);
+/// let c = c.unwrap();
+/// assert_eq!(c.fields[1].role, Some(FieldRole::Role));
+/// assert!(c.fields[1].optional);
+/// ```
 pub struct Container {
     /// The Rust identifier.
     pub ident: syn::Ident,
@@ -23,7 +33,7 @@ pub struct Container {
     pub ext_trait: Option<syn::Ident>,
 }
 
-/// One field that made it into the model.
+/// One field that made it into the model (see [`Container`] for an example).
 pub struct Field {
     /// The Rust member.
     pub member: syn::Ident,

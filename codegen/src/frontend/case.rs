@@ -3,6 +3,13 @@
 //! `serde_derive::internals::case`).
 
 /// A `rename_all` rule.
+///
+/// ```
+/// use authgen_codegen::frontend::case::RenameRule;
+/// let camel = RenameRule::by_name("camelCase").unwrap();
+/// assert_eq!(camel.apply_to_field("email_verified"), "emailVerified");
+/// assert_eq!(RenameRule::ScreamingSnakeCase.apply_to_variant("SuperAdmin"), "SUPER_ADMIN");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RenameRule {
     /// No rule: names as written.

@@ -38,6 +38,14 @@ pub fn assemble(items: Vec<Item>) -> Result<Model, Vec<Diagnostic>> {
 
 /// Every cross-item error of `model`. `unmarked` names types defined in the input without an
 /// authgen derive (for a better hint on unknown types).
+///
+/// ```
+/// use authgen_codegen::frontend::check::check_model;
+/// use authgen_codegen::frontend::source::{parse_sources, Source};
+/// let src = "#[derive(AuthJwt)] struct Claims { sub: String }";
+/// let model = parse_sources(&[Source { name: "m.rs".into(), text: src.into() }]).unwrap();
+/// assert!(check_model(&model, &Default::default()).is_empty());
+/// ```
 pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let mut names = BTreeSet::new();

@@ -10,18 +10,36 @@
 //! Errors are collected in a [`ctxt::Ctxt`] so every error of an item is reported at once.
 
 pub mod ast;
-pub mod attr;
+mod attr;
 pub mod case;
 pub mod check;
-pub mod ctxt;
-pub mod lower;
+mod ctxt;
+mod lower;
 pub mod source;
-pub mod ty;
+mod ty;
+
+pub use lower::{next_auth_member, NextAuthMember};
 
 use crate::model::ItemKind;
 
 /// Parses one derive input as `kind`, for the derives. On error, returns every error and, when
 /// the item's shape allowed it, the partial container (so the derive can still emit stub impls).
+///
+/// ```
+/// use authgen_codegen::frontend::parse_derive;
+/// use authgen_codegen::model::ItemKind;
+/// let input: syn::DeriveInput = syn::parse_quote! {
+///     #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+///     enum Role { User, Admin }
+/// };
+/// let (container, errors) = parse_derive(&input, ItemKind::Role);
+/// assert!(errors.is_empty());
+/// assert_eq!(container.unwrap().item.variants()[1].wire, "ADMIN");
+///
+/// let bad: syn::DeriveInput = syn::parse_quote! { struct Role { level: u8 } };
+/// let (_, errors) = parse_derive(&bad, ItemKind::Role);
+/// assert_eq!(errors[0].to_string(), "AuthRole can only be derived for an enum with unit variants");
+/// ```
 pub fn parse_derive(
     input: &syn::DeriveInput,
     kind: ItemKind,

@@ -13,7 +13,7 @@ use super::{check, ctxt::Ctxt, lower};
 use crate::diag::Diagnostic;
 use crate::model::{ItemKind, Loc, Model};
 
-/// One input file.
+/// One input file (see [`parse_sources`] for an example).
 #[derive(Debug, Clone)]
 pub struct Source {
     /// The name to show in errors (the path as given).
@@ -162,6 +162,13 @@ impl Walk<'_> {
 }
 
 /// The location of `span` in file `name`: 1-based line and column.
+///
+/// ```
+/// let file: syn::File = syn::parse_str("struct A;\n  struct B;").unwrap();
+/// let syn::Item::Struct(b) = &file.items[1] else { unreachable!() };
+/// let loc = authgen_codegen::frontend::source::span_loc(&"m.rs".into(), b.ident.span());
+/// assert_eq!((loc.line, loc.column), (2, 10));
+/// ```
 pub fn span_loc(name: &Arc<str>, span: Span) -> Loc {
     let start = span.start();
     Loc {
