@@ -1,6 +1,7 @@
 //! Random evolutions (proptest), per dialect on the real databases: a random chain of 2 to 4
 //! models over a pool of custom columns (integers that widen and narrow, text, a role enum whose
-//! values come and go, a permission list, timestamps, booleans, JSON; nullability, defaults,
+//! values come and go, a permission list, timestamps, booleans, JSON, UUIDs, floats that widen and
+//! narrow; nullability, defaults,
 //! indexes, unique indexes, renames through `renamed_from`, WebAuthn on and off, every naming
 //! preset). For each chain:
 //! - every incremental migration applies with sqlx's migrator, and the introspected schema equals
@@ -51,7 +52,7 @@ struct State {
     rename: [bool; FAMILIES],
 }
 
-const FAMILIES: usize = 7;
+const FAMILIES: usize = 9;
 const NAMES: [[&str; 2]; FAMILIES] = [
     ["n_a", "n_b"],
     ["t_a", "t_b"],
@@ -60,8 +61,10 @@ const NAMES: [[&str; 2]; FAMILIES] = [
     ["d_a", "d_b"],
     ["b_a", "b_b"],
     ["j_a", "j_b"],
+    ["u_a", "u_b"],
+    ["f_a", "f_b"],
 ];
-const INDEXABLE: [bool; FAMILIES] = [true, true, true, false, true, true, false];
+const INDEXABLE: [bool; FAMILIES] = [true, true, true, false, true, true, false, true, true];
 
 fn col_strategy() -> impl Strategy<Value = Option<Col>> {
     prop::option::weighted(
@@ -83,6 +86,8 @@ fn state_strategy(preset: &'static str) -> impl Strategy<Value = State> {
         any::<bool>(),
         any::<[bool; 3]>(),
         [
+            col_strategy(),
+            col_strategy(),
             col_strategy(),
             col_strategy(),
             col_strategy(),
@@ -135,6 +140,7 @@ fn model_of(state: &State, prev: Option<&State>) -> Model {
         let Some(col) = col else { continue };
         let name = NAMES[fam][usize::from(col.alt)];
         let bits = [16, 32, 64][usize::from(col.kind % 3)];
+        let float_bits = [32, 64][usize::from(col.kind % 2)];
         let (ty, defaults): (Value, [Option<Value>; 3]) = match fam {
             0 => (
                 json!({"type": "int", "signed": true, "bits": bits}),
@@ -175,6 +181,14 @@ fn model_of(state: &State, prev: Option<&State>) -> Model {
                     Some(json!({"value": true})),
                     Some(json!({"value": false})),
                 ],
+            ),
+            7 => (
+                json!({"type": "uuid"}),
+                [None, Some(json!("uuid")), Some(json!("uuid"))],
+            ),
+            8 => (
+                json!({"type": "float", "bits": float_bits}),
+                [None, Some(json!({"value": 0})), Some(json!({"value": 1.5}))],
             ),
             _ => (
                 json!({"type": "json"}),
