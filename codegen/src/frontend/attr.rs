@@ -97,6 +97,39 @@ fn ser_de_names(meta: &ParseNestedMeta) -> syn::Result<(Option<LitStr>, Option<L
     Ok((ser, de))
 }
 
+/// Runs `f` on every nested meta item of every `#[name(...)]` attribute, recording parse errors.
+fn each_meta(
+    cx: &Ctxt,
+    attrs: &[syn::Attribute],
+    name: &str,
+    mut f: impl FnMut(ParseNestedMeta) -> syn::Result<()>,
+) {
+    for attr in attrs.iter().filter(|a| a.path().is_ident(name)) {
+        if let Err(e) = attr.parse_nested_meta(&mut f) {
+            cx.syn_error(e);
+        }
+    }
+}
+
+/// `rename = "x"` or `rename(serialize = .., deserialize = ..)` on a field or variant: the one wire
+/// name, or `None` after reporting a conflict.
+fn wire_rename(cx: &Ctxt, meta: &ParseNestedMeta, what: &str) -> syn::Result<Option<String>> {
+    let (ser, de) = ser_de_names(meta)?;
+    // A one-sided rename keeps serde's default name on the other side: a conflict too.
+    if ser.is_some() != de.is_some() {
+        let lit = ser.as_ref().or(de.as_ref()).expect("one side");
+        cx.error_spanned_by(
+            lit,
+            format!(
+                "conflicting renames: this {what} is renamed for only one direction; \
+                 authgen needs one wire name for TypeScript and SQL"
+            ),
+        );
+        return Ok(None);
+    }
+    Ok(check_same(cx, what, &ser, &de, None))
+}
+
 /// The wire-relevant parts of a container's `#[serde(...)]`.
 #[derive(Default)]
 pub struct SerdeContainer {
@@ -171,153 +204,110 @@ fn check_same(
 /// Parses the container's `#[serde(...)]` attributes.
 pub fn serde_container(cx: &Ctxt, attrs: &[syn::Attribute], is_enum: bool) -> SerdeContainer {
     let mut out = SerdeContainer::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let r = attr.parse_nested_meta(|meta| {
-            let k = key(&meta);
-            match k.as_str() {
-                "rename_all" => {
-                    let span = meta.path.span();
-                    let (ser, de) = ser_de_names(&meta)?;
-                    let name = check_same(
-                        cx,
-                        if is_enum {
-                            "enum's variants"
-                        } else {
-                            "struct's fields"
-                        },
-                        &ser,
-                        &de,
-                        None,
-                    );
-                    if let Some(name) = name {
-                        match RenameRule::by_name(&name) {
-                            Some(rule) => out.rename_all = Some((rule, span)),
-                            None => {
-                                let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
-                                let lit = ser.or(de).expect("a name was given");
-                                let hint = did_you_mean(&name, &names)
-                                    .map(|s| format!(" (did you mean `{s}`?)"))
-                                    .unwrap_or_default();
-                                cx.error_spanned_by(
-                                    lit,
-                                    format!(
-                                        "unknown rename rule `{name}`{hint}; serde accepts {}",
-                                        names.join(", ")
-                                    ),
-                                );
-                            }
+    each_meta(cx, attrs, "serde", |meta| {
+        let k = key(&meta);
+        match k.as_str() {
+            "rename_all" => {
+                let span = meta.path.span();
+                let (ser, de) = ser_de_names(&meta)?;
+                let name = check_same(
+                    cx,
+                    if is_enum {
+                        "enum's variants"
+                    } else {
+                        "struct's fields"
+                    },
+                    &ser,
+                    &de,
+                    None,
+                );
+                if let Some(name) = name {
+                    match RenameRule::by_name(&name) {
+                        Some(rule) => out.rename_all = Some((rule, span)),
+                        None => {
+                            let names: Vec<&str> = RULES.iter().map(|(n, _)| *n).collect();
+                            let lit = ser.or(de).expect("a name was given");
+                            let hint = did_you_mean(&name, &names)
+                                .map(|s| format!(" (did you mean `{s}`?)"))
+                                .unwrap_or_default();
+                            cx.error_spanned_by(
+                                lit,
+                                format!(
+                                    "unknown rename rule `{name}`{hint}; serde accepts {}",
+                                    names.join(", ")
+                                ),
+                            );
                         }
                     }
                 }
-                "default" => {
-                    out.default = true;
-                    skip_value(&meta)?;
-                }
-                "tag" | "content" | "untagged" => {
-                    out.unsupported.push((meta.path.span(), k.clone()));
-                    skip_value(&meta)?;
-                }
-                "transparent" | "from" | "into" | "try_from" | "remote" => {
-                    out.unsupported.push((meta.path.span(), k.clone()));
-                    skip_value(&meta)?;
-                }
-                _ => skip_value(&meta)?,
             }
-            Ok(())
-        });
-        if let Err(e) = r {
-            cx.syn_error(e);
+            "default" => {
+                out.default = true;
+                skip_value(&meta)?;
+            }
+            "tag" | "content" | "untagged" => {
+                out.unsupported.push((meta.path.span(), k.clone()));
+                skip_value(&meta)?;
+            }
+            "transparent" | "from" | "into" | "try_from" | "remote" => {
+                out.unsupported.push((meta.path.span(), k.clone()));
+                skip_value(&meta)?;
+            }
+            _ => skip_value(&meta)?,
         }
-    }
+        Ok(())
+    });
     out
 }
 
 /// Parses a field's `#[serde(...)]` attributes.
 pub fn serde_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
     let mut out = SerdeField::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let r = attr.parse_nested_meta(|meta| {
-            let k = key(&meta);
-            match k.as_str() {
-                "rename" => {
-                    let (ser, de) = ser_de_names(&meta)?;
-                    // A one-sided rename keeps serde's default name on the other side; that is a
-                    // conflict too, reported against the default spelled `<default>`.
-                    if ser.is_some() != de.is_some() {
-                        let lit = ser.as_ref().or(de.as_ref()).expect("one side");
-                        cx.error_spanned_by(
-                            lit,
-                            "conflicting renames: this field is renamed for only one direction; \
-                             authgen needs one wire name for TypeScript and SQL",
-                        );
-                    } else {
-                        out.rename = check_same(cx, "field", &ser, &de, None);
-                    }
-                }
-                "skip" => out.skip = true,
-                "skip_serializing" | "skip_deserializing" => out.skip_one_way = true,
-                "skip_serializing_if" => out.skip_serializing_if = Some(lit_str(&meta)?.value()),
-                "default" => {
-                    out.default = true;
-                    skip_value(&meta)?;
-                }
-                "flatten" => out.flatten = Some(meta.path.span()),
-                "with" | "serialize_with" | "deserialize_with" => {
-                    let s = lit_str(&meta)?;
-                    let path = s.value();
-                    let path = if k == "with" {
-                        path
-                    } else {
-                        format!("{path} ({k})")
-                    };
-                    out.with = Some((path, s.span()));
-                }
-                _ => skip_value(&meta)?,
+    each_meta(cx, attrs, "serde", |meta| {
+        let k = key(&meta);
+        match k.as_str() {
+            "rename" => out.rename = wire_rename(cx, &meta, "field")?,
+            "skip" => out.skip = true,
+            "skip_serializing" | "skip_deserializing" => out.skip_one_way = true,
+            "skip_serializing_if" => out.skip_serializing_if = Some(lit_str(&meta)?.value()),
+            "default" => {
+                out.default = true;
+                skip_value(&meta)?;
             }
-            Ok(())
-        });
-        if let Err(e) = r {
-            cx.syn_error(e);
+            "flatten" => out.flatten = Some(meta.path.span()),
+            "with" | "serialize_with" | "deserialize_with" => {
+                let s = lit_str(&meta)?;
+                let path = s.value();
+                let path = if k == "with" {
+                    path
+                } else {
+                    format!("{path} ({k})")
+                };
+                out.with = Some((path, s.span()));
+            }
+            _ => skip_value(&meta)?,
         }
-    }
+        Ok(())
+    });
     out
 }
 
 /// Parses a variant's `#[serde(...)]` attributes.
 pub fn serde_variant(cx: &Ctxt, attrs: &[syn::Attribute]) -> SerdeVariant {
     let mut out = SerdeVariant::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let r = attr.parse_nested_meta(|meta| {
-            let k = key(&meta);
-            match k.as_str() {
-                "rename" => {
-                    let (ser, de) = ser_de_names(&meta)?;
-                    if ser.is_some() != de.is_some() {
-                        let lit = ser.as_ref().or(de.as_ref()).expect("one side");
-                        cx.error_spanned_by(
-                            lit,
-                            "conflicting renames: this variant is renamed for only one direction; \
-                             authgen needs one wire name",
-                        );
-                    } else {
-                        out.rename = check_same(cx, "variant", &ser, &de, None);
-                    }
-                }
-                "skip" | "skip_serializing" | "skip_deserializing" => {
-                    out.skip = Some(meta.path.span())
-                }
-                "with" | "serialize_with" | "deserialize_with" | "untagged" => {
-                    out.unsupported.push((meta.path.span(), k.clone()));
-                    skip_value(&meta)?;
-                }
-                _ => skip_value(&meta)?,
+    each_meta(cx, attrs, "serde", |meta| {
+        let k = key(&meta);
+        match k.as_str() {
+            "rename" => out.rename = wire_rename(cx, &meta, "variant")?,
+            "skip" | "skip_serializing" | "skip_deserializing" => out.skip = Some(meta.path.span()),
+            "with" | "serialize_with" | "deserialize_with" | "untagged" => {
+                out.unsupported.push((meta.path.span(), k.clone()));
+                skip_value(&meta)?;
             }
-            Ok(())
-        });
-        if let Err(e) = r {
-            cx.syn_error(e);
+            _ => skip_value(&meta)?,
         }
-    }
+        Ok(())
+    });
     out
 }
 
@@ -375,38 +365,31 @@ pub fn auth_container(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthContainer {
     let mut krate = Once::new(cx, "crate");
     let mut table = Once::new(cx, "table");
     let mut ext = Once::new(cx, "ext");
-    for attr in attrs.iter().filter(|a| a.path().is_ident("auth")) {
-        let r = attr.parse_nested_meta(|meta| {
-            let span = meta.path.span();
-            match key(&meta).as_str() {
-                "crate" => {
-                    let s = lit_str(&meta)?;
-                    krate.set(span, s.parse::<syn::Path>()?);
-                }
-                "table" => {
-                    let s = lit_str(&meta)?;
-                    if s.value().trim().is_empty() {
-                        cx.error_spanned_by(&s, "the table name is empty");
-                    }
-                    table.set(span, s.value());
-                }
-                "ext" => {
-                    let s = lit_str(&meta)?;
-                    match s.parse::<syn::Ident>() {
-                        Ok(id) => ext.set(span, id),
-                        Err(_) => {
-                            cx.error_spanned_by(&s, "`ext` must name a trait: a Rust identifier")
-                        }
-                    }
-                }
-                _ => unknown_key(cx, &meta, CONTAINER_KEYS, "a type")?,
+    each_meta(cx, attrs, "auth", |meta| {
+        let span = meta.path.span();
+        match key(&meta).as_str() {
+            "crate" => {
+                let s = lit_str(&meta)?;
+                krate.set(span, s.parse::<syn::Path>()?);
             }
-            Ok(())
-        });
-        if let Err(e) = r {
-            cx.syn_error(e);
+            "table" => {
+                let s = lit_str(&meta)?;
+                if s.value().trim().is_empty() {
+                    cx.error_spanned_by(&s, "the table name is empty");
+                }
+                table.set(span, s.value());
+            }
+            "ext" => {
+                let s = lit_str(&meta)?;
+                match s.parse::<syn::Ident>() {
+                    Ok(id) => ext.set(span, id),
+                    Err(_) => cx.error_spanned_by(&s, "`ext` must name a trait: a Rust identifier"),
+                }
+            }
+            _ => unknown_key(cx, &meta, CONTAINER_KEYS, "a type")?,
         }
-    }
+        Ok(())
+    });
     AuthContainer {
         krate: krate.get(),
         table: table.get(),
@@ -517,99 +500,99 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
     let mut sql_type = Once::new(cx, "sql_type");
     let mut ts_type = Once::new(cx, "ts_type");
     let mut ts_import = Once::new(cx, "ts_import");
-    for attr in attrs.iter().filter(|a| a.path().is_ident("auth")) {
-        let r = attr.parse_nested_meta(|meta| {
-            let span = meta.path.span();
-            match key(&meta).as_str() {
-                "role" => flag(cx, &mut out.role, &meta, "role")?,
-                "permissions" => flag(cx, &mut out.permissions, &meta, "permissions")?,
-                "user" => flag(cx, &mut out.user, &meta, "user")?,
-                "unique" => flag(cx, &mut out.unique, &meta, "unique")?,
-                "index" => flag(cx, &mut out.index, &meta, "index")?,
-                "db_only" => flag(cx, &mut out.db_only, &meta, "db_only")?,
-                "ts_only" => flag(cx, &mut out.ts_only, &meta, "ts_only")?,
-                "skip" => flag(cx, &mut out.skip, &meta, "skip")?,
-                "default" => {
-                    if !meta.input.peek(Token![=]) {
-                        cx.error_spanned_by(&meta.path, "`default` needs a value: `default = \"USER\"`, `default = []`, `default = now`, ...");
-                        return skip_value(&meta);
-                    }
-                    let expr: Expr = meta.value()?.parse()?;
-                    match default_value(&expr) {
-                        Ok(v) => default.set(span, v),
-                        Err(e) => cx.syn_error(e),
-                    }
+    each_meta(cx, attrs, "auth", |meta| {
+        let span = meta.path.span();
+        match key(&meta).as_str() {
+            "role" => flag(cx, &mut out.role, &meta, "role")?,
+            "permissions" => flag(cx, &mut out.permissions, &meta, "permissions")?,
+            "user" => flag(cx, &mut out.user, &meta, "user")?,
+            "unique" => flag(cx, &mut out.unique, &meta, "unique")?,
+            "index" => flag(cx, &mut out.index, &meta, "index")?,
+            "db_only" => flag(cx, &mut out.db_only, &meta, "db_only")?,
+            "ts_only" => flag(cx, &mut out.ts_only, &meta, "ts_only")?,
+            "skip" => flag(cx, &mut out.skip, &meta, "skip")?,
+            "default" => {
+                if !meta.input.peek(Token![=]) {
+                    cx.error_spanned_by(&meta.path, "`default` needs a value: `default = \"USER\"`, `default = []`, `default = now`, ...");
+                    return skip_value(&meta);
                 }
-                "default_sql" => {
-                    let s = lit_str(&meta)?;
-                    if s.value().trim().is_empty() {
-                        cx.error_spanned_by(&s, "`default_sql` is empty");
-                    }
-                    default.set(span, DefaultValue::Sql(s.value()));
+                let expr: Expr = meta.value()?.parse()?;
+                match default_value(&expr) {
+                    Ok(v) => default.set(span, v),
+                    Err(e) => cx.syn_error(e),
                 }
-                "column" => {
-                    let s = lit_str(&meta)?;
-                    if s.value().trim().is_empty() {
-                        cx.error_spanned_by(&s, "the column name is empty");
-                    }
-                    column.set(span, s.value());
-                }
-                "sql_type" => {
-                    let mut types = SqlTypes::default();
-                    if meta.input.peek(Token![=]) {
-                        types.all = Some(lit_str(&meta)?.value());
-                    } else {
-                        meta.parse_nested_meta(|inner| {
-                            let slot = match key(&inner).as_str() {
-                                "postgres" => &mut types.postgres,
-                                "mysql" => &mut types.mysql,
-                                "sqlite" => &mut types.sqlite,
-                                other => {
-                                    let hint = did_you_mean(other, &["postgres", "mysql", "sqlite"])
-                                        .map(|s| format!("; did you mean `{s}`?"))
-                                        .unwrap_or_default();
-                                    return Err(inner.error(format!("unknown SQL dialect `{other}`{hint} (expected postgres, mysql or sqlite)")));
-                                }
-                            };
-                            if slot.is_some() {
-                                return Err(inner.error("duplicate dialect in `sql_type`"));
-                            }
-                            *slot = Some(lit_str(&inner)?.value());
-                            Ok(())
-                        })?;
-                    }
-                    sql_type.set(span, types);
-                }
-                "ts_type" => {
-                    let s = lit_str(&meta)?;
-                    if s.value().trim().is_empty() {
-                        cx.error_spanned_by(&s, "`ts_type` is empty");
-                    }
-                    ts_type.set(span, s.value());
-                }
-                "ts_import" => {
-                    let s = lit_str(&meta)?;
-                    ts_import.set(span, s.value());
-                }
-                "renamed_from" => {
-                    let expr: Expr = meta.value()?.parse()?;
-                    let mut push = |e: &Expr| match e {
-                        Expr::Lit(ExprLit { lit: Lit::Str(s), .. }) => out.renamed_from.push((s.value(), s.span())),
-                        other => cx.error_spanned_by(other, "`renamed_from` takes a string or a list of strings"),
-                    };
-                    match &expr {
-                        Expr::Array(a) => a.elems.iter().for_each(&mut push),
-                        e => push(e),
-                    }
-                }
-                _ => unknown_key(cx, &meta, FIELD_KEYS, "a field")?,
             }
-            Ok(())
-        });
-        if let Err(e) = r {
-            cx.syn_error(e);
+            "default_sql" => {
+                let s = lit_str(&meta)?;
+                if s.value().trim().is_empty() {
+                    cx.error_spanned_by(&s, "`default_sql` is empty");
+                }
+                default.set(span, DefaultValue::Sql(s.value()));
+            }
+            "column" => {
+                let s = lit_str(&meta)?;
+                if s.value().trim().is_empty() {
+                    cx.error_spanned_by(&s, "the column name is empty");
+                }
+                column.set(span, s.value());
+            }
+            "sql_type" => {
+                let mut types = SqlTypes::default();
+                if meta.input.peek(Token![=]) {
+                    types.all = Some(lit_str(&meta)?.value());
+                } else {
+                    meta.parse_nested_meta(|inner| {
+                        let slot = match key(&inner).as_str() {
+                            "postgres" => &mut types.postgres,
+                            "mysql" => &mut types.mysql,
+                            "sqlite" => &mut types.sqlite,
+                            other => {
+                                let hint = did_you_mean(other, &["postgres", "mysql", "sqlite"])
+                                    .map(|s| format!("; did you mean `{s}`?"))
+                                    .unwrap_or_default();
+                                return Err(inner.error(format!("unknown SQL dialect `{other}`{hint} (expected postgres, mysql or sqlite)")));
+                            }
+                        };
+                        if slot.is_some() {
+                            return Err(inner.error("duplicate dialect in `sql_type`"));
+                        }
+                        *slot = Some(lit_str(&inner)?.value());
+                        Ok(())
+                    })?;
+                }
+                sql_type.set(span, types);
+            }
+            "ts_type" => {
+                let s = lit_str(&meta)?;
+                if s.value().trim().is_empty() {
+                    cx.error_spanned_by(&s, "`ts_type` is empty");
+                }
+                ts_type.set(span, s.value());
+            }
+            "ts_import" => {
+                let s = lit_str(&meta)?;
+                ts_import.set(span, s.value());
+            }
+            "renamed_from" => {
+                let expr: Expr = meta.value()?.parse()?;
+                let mut push = |e: &Expr| match e {
+                    Expr::Lit(ExprLit {
+                        lit: Lit::Str(s), ..
+                    }) => out.renamed_from.push((s.value(), s.span())),
+                    other => cx.error_spanned_by(
+                        other,
+                        "`renamed_from` takes a string or a list of strings",
+                    ),
+                };
+                match &expr {
+                    Expr::Array(a) => a.elems.iter().for_each(&mut push),
+                    e => push(e),
+                }
+            }
+            _ => unknown_key(cx, &meta, FIELD_KEYS, "a field")?,
         }
-    }
+        Ok(())
+    });
     out.default = default.get();
     out.column = column.get();
     out.sql_type = sql_type.get();
@@ -620,12 +603,9 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
 
 /// Rejects any `#[auth(...)]` on a variant (none are defined yet).
 pub fn auth_variant(cx: &Ctxt, attrs: &[syn::Attribute]) {
-    for attr in attrs.iter().filter(|a| a.path().is_ident("auth")) {
-        let r = attr.parse_nested_meta(|meta| unknown_key(cx, &meta, &[], "a variant"));
-        if let Err(e) = r {
-            cx.syn_error(e);
-        }
-    }
+    each_meta(cx, attrs, "auth", |meta| {
+        unknown_key(cx, &meta, &[], "a variant")
+    });
 }
 
 /// The doc comment lines of `attrs`, each with one leading space removed.
