@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use serde_json::{Map, Value};
+
 use crate::error::TokenError;
 
 /// `exp`, `nbf` and `iat`, read without allocating; the payload must be a JSON object.
@@ -142,6 +144,23 @@ impl TimeClaims {
         parsed.map_err(|Failed(name, msg)| TokenError::claims(name, msg))
     }
 
+    /// The time claims of an already parsed object.
+    pub(crate) fn from_map(map: &Map<String, Value>) -> Result<TimeClaims, TokenError> {
+        let get = |name: &'static str| match map.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(_) => Err(TokenError::claims(
+                name,
+                "must be a number (seconds since the epoch)",
+            )),
+        };
+        Ok(TimeClaims {
+            exp: get("exp")?,
+            nbf: get("nbf")?,
+            iat: get("iat")?,
+        })
+    }
+
     /// Checks the times as jose does (`exp <= now - tolerance` is expired, `nbf > now +
     /// tolerance` is not yet valid), and also refuses an `iat` beyond `now + tolerance`.
     pub(crate) fn check(
@@ -182,6 +201,19 @@ impl TimeClaims {
         }
         Ok(())
     }
+}
+
+/// Parses the payload as a JSON object.
+pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenError> {
+    serde_json::from_slice(payload).map_err(|e| {
+        TokenError::claims(
+            ".",
+            &format!(
+                "the claims are not a JSON object ({})",
+                strip_position(&e.to_string())
+            ),
+        )
+    })
 }
 
 /// Deserializes the (already validated) payload into `T`, reporting the field path of a mismatch.
@@ -255,6 +287,29 @@ mod tests {
         assert!(
             matches!(&e, TokenError::Claims { path, .. } if path == "iat"),
             "{e:?}"
+        );
+    }
+
+    #[test]
+    fn time_claims_of_a_map_match_the_streaming_parse() {
+        for p in [
+            &br#"{"exp":10,"nbf":1.5,"iat":3,"x":{"exp":"s"}}"#[..],
+            br#"{}"#,
+            br#"{"iat":-4}"#,
+        ] {
+            let map = parse_object(p).unwrap();
+            assert_eq!(
+                TimeClaims::from_map(&map).unwrap(),
+                TimeClaims::parse(p).unwrap()
+            );
+        }
+        let map = parse_object(br#"{"nbf":[1]}"#).unwrap();
+        assert!(
+            matches!(TimeClaims::from_map(&map), Err(TokenError::Claims { path, .. }) if path == "nbf")
+        );
+        assert_eq!(
+            parse_object(b"[1]").unwrap_err().kind(),
+            TokenErrorKind::Claims
         );
     }
 
