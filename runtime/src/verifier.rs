@@ -96,12 +96,28 @@ impl fmt::Display for NextAuthVersion {
 }
 
 /// Default clock tolerance, as next-auth's: 15 seconds.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_CLOCK_TOLERANCE.as_secs(), 15);
+/// ```
 pub const DEFAULT_CLOCK_TOLERANCE: Duration = Duration::from_secs(15);
 /// Default session lifetime written by [`Verifier::encode`], as next-auth's: 30 days.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_MAX_AGE.as_secs(), 30 * 24 * 60 * 60);
+/// ```
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// Default largest token (or joined cookie value) accepted: 32 KiB.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_MAX_TOKEN_LEN, 32 * 1024);
+/// ```
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
 /// Shortest secret accepted without [`VerifierBuilder::allow_weak_secret`]: 32 bytes.
+///
+/// ```
+/// assert_eq!(authgen_runtime::MIN_SECRET_LEN, 32);
+/// ```
 pub const MIN_SECRET_LEN: usize = 32;
 
 /// Configuration of a [`Verifier`]; see [`Verifier::builder`].
