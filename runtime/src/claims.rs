@@ -217,8 +217,15 @@ pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenEr
 }
 
 /// Deserializes the (already validated) payload into `T`, reporting the field path of a mismatch.
+///
+/// The fast path is plain serde_json; only when it fails is the payload read again with path
+/// tracking, so the common case pays nothing for error paths.
 pub(crate) fn deserialize<T: DeserializeOwned>(payload: &[u8]) -> Result<T, TokenError> {
+    if let Ok(v) = serde_json::from_slice(payload) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(payload);
+    // The payload is one complete JSON object (checked before), so no trailing input here.
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
         Err(e) => {
