@@ -16,9 +16,18 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+pub mod generate;
+pub mod load;
+pub mod migrate;
+pub mod schema;
 pub mod token;
+pub mod write;
 
 /// How a run ended; the process exit code is the discriminant.
+///
+/// ```
+/// assert_eq!(authgen_cli::Exit::Usage as u8, 2);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success.
@@ -31,6 +40,22 @@ pub enum Exit {
 
 /// Everything a command reads from or writes to its surroundings, so tests can run it
 /// in-process.
+///
+/// ```
+/// let (mut stdin, mut out, mut err) = (std::io::empty(), Vec::new(), Vec::new());
+/// let env = |_: &str| None;
+/// let mut io = authgen_cli::Io {
+///     stdin: &mut std::io::BufReader::new(&mut stdin),
+///     stdout: &mut out,
+///     stderr: &mut err,
+///     cwd: ".".into(),
+///     env: &env,
+///     color: false,
+/// };
+/// let exit = authgen_cli::run(["authgen", "schema", "--input", "missing.rs"], &mut io);
+/// assert_eq!(exit, authgen_cli::Exit::Usage);
+/// assert_eq!(String::from_utf8(err).unwrap(), "error: missing.rs: no such file\n");
+/// ```
 pub struct Io<'a> {
     /// Standard input.
     pub stdin: &'a mut dyn BufRead,
@@ -47,7 +72,11 @@ pub struct Io<'a> {
 }
 
 #[derive(Debug, Parser)]
-#[command(name = "authgen", version, about = "One source of truth for NextAuth.js / Auth.js apps with a Rust back end")]
+#[command(
+    name = "authgen",
+    version,
+    about = "One source of truth for NextAuth.js / Auth.js apps with a Rust back end"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,13 +84,24 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Print the model built from the input files as JSON.
+    Schema(schema::SchemaArgs),
+    /// Write a starter model file and authgen.toml.
+    Init(schema::InitArgs),
+    /// Write next-auth.d.ts, permissions.ts and the current SQL schema.
+    Generate(generate::GenerateArgs),
+    /// Exit 1 with a diff when any generated file is stale; never writes.
+    Check(generate::CheckArgs),
+    /// Create a migration from the model's changes, or check that none are missing.
+    Migrate(migrate::MigrateArgs),
     /// Verify a session token and print its claims as JSON.
     Decode(token::DecodeArgs),
     /// Mint a session token that next-auth's own `decode` accepts.
     Encode(token::EncodeArgs),
 }
 
-/// Runs the command line `args` (including the program name) and returns how it ended.
+/// Runs the command line `args` (including the program name) and returns how it ended; see
+/// [`Io`] for an example.
 pub fn run<I, T>(args: I, io: &mut Io<'_>) -> Exit
 where
     I: IntoIterator<Item = T>,
@@ -70,14 +110,83 @@ where
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { Exit::Usage } else { Exit::Ok };
-            let rendered = if io.color { e.render().ansi().to_string() } else { e.render().to_string() };
-            let _ = if e.use_stderr() { io.stderr.write_all(rendered.as_bytes()) } else { io.stdout.write_all(rendered.as_bytes()) };
+            let code = if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Ok
+            };
+            let rendered = if io.color {
+                e.render().ansi().to_string()
+            } else {
+                e.render().to_string()
+            };
+            let _ = if e.use_stderr() {
+                io.stderr.write_all(rendered.as_bytes())
+            } else {
+                io.stdout.write_all(rendered.as_bytes())
+            };
             return code;
         }
     };
     match cli.command {
+        Command::Schema(args) => schema::schema(&args, io),
+        Command::Init(args) => schema::init(&args, io),
+        Command::Generate(args) => generate::generate(&args, io),
+        Command::Check(args) => generate::check(&args, io),
+        Command::Migrate(args) => migrate::migrate(&args, io),
         Command::Decode(args) => token::decode(&args, io),
         Command::Encode(args) => token::encode(&args, io),
+    }
+}
+
+/// What an in-process run printed, and how it ended (see [`run_captured`]).
+#[derive(Debug, Clone)]
+pub struct Captured {
+    /// How it ended.
+    pub exit: Exit,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+}
+
+/// Runs `authgen <args>` in-process in `cwd`, with `env` as the whole environment, `stdin` as
+/// standard input and no colour; for tests.
+///
+/// ```
+/// let out = authgen_cli::run_captured(&["--version"], std::path::Path::new("."), &[], b"");
+/// assert_eq!(out.exit, authgen_cli::Exit::Ok);
+/// assert!(out.stdout.starts_with("authgen "));
+/// ```
+pub fn run_captured(
+    args: &[&str],
+    cwd: &std::path::Path,
+    env: &[(&str, &str)],
+    stdin: &[u8],
+) -> Captured {
+    let mut input = std::io::BufReader::new(stdin);
+    let mut stdout = Vec::new();
+    let mut stderr = Vec::new();
+    let env_map: std::collections::HashMap<String, String> = env
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let lookup = move |k: &str| env_map.get(k).cloned();
+    let mut io = Io {
+        stdin: &mut input,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        cwd: cwd.to_path_buf(),
+        env: &lookup,
+        color: false,
+    };
+    let exit = run(
+        std::iter::once("authgen").chain(args.iter().copied()),
+        &mut io,
+    );
+    Captured {
+        exit,
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
     }
 }

@@ -10,7 +10,14 @@ fn main() -> std::process::ExitCode {
     let mut stderr = stderr.lock();
     let cwd = std::env::current_dir().unwrap_or_else(|_| ".".into());
     let env = |k: &str| std::env::var(k).ok();
-    let mut io = authgen_cli::Io { stdin: &mut stdin, stdout: &mut stdout, stderr: &mut stderr, cwd, env: &env, color };
+    let mut io = authgen_cli::Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        cwd,
+        env: &env,
+        color,
+    };
     let exit = authgen_cli::run(std::env::args_os(), &mut io);
     std::process::ExitCode::from(exit as u8)
 }

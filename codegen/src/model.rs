@@ -269,7 +269,7 @@ impl Targets {
 /// |---|---|---|
 /// | `T` | `Required` | `f: T` |
 /// | `T` with `#[serde(default)]` or `skip_serializing_if` | `Optional` | `f?: T` |
-/// | `Option<T>` with `skip_serializing_if = "Option::is_none"` | `Optional` | `f?: T` |
+/// | `Option<T>` with `skip_serializing_if = "Option::is_none"` (with or without `default`) | `Optional` | `f?: T` |
 /// | `Option<T>` | `Nullable` | `f: T \| null` |
 /// | `Option<T>` with `#[serde(default)]` or another `skip_serializing_if` | `OptionalNullable` | `f?: T \| null` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -30,6 +30,7 @@
 
 pub mod authz;
 pub mod guard;
+pub mod naming;
 
 #[cfg(feature = "jwt")]
 mod claims;

@@ -27,8 +27,10 @@ pub struct TempDb {
 
 fn admin_url(server: Server) -> String {
     match server {
-        Server::Postgres => std::env::var("AUTHGEN_TEST_PG_URL").unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".into()),
-        Server::MySql => std::env::var("AUTHGEN_TEST_MYSQL_URL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
+        Server::Postgres => std::env::var("AUTHGEN_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://root@127.0.0.1:5432/postgres".into()),
+        Server::MySql => std::env::var("AUTHGEN_TEST_MYSQL_URL")
+            .unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into()),
     }
 }
 
@@ -38,7 +40,10 @@ fn with_database(url: &str, db: &str) -> String {
         None => (url, None),
     };
     let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
-    let path_start = base[scheme_end..].find('/').map(|i| i + scheme_end).unwrap_or(base.len());
+    let path_start = base[scheme_end..]
+        .find('/')
+        .map(|i| i + scheme_end)
+        .unwrap_or(base.len());
     let mut out = format!("{}/{}", &base[..path_start], db);
     if let Some(q) = query {
         out.push('?');
@@ -52,15 +57,30 @@ impl TempDb {
     /// server cannot be reached: a test that needs a database never passes without one.
     pub async fn new(server: Server, label: &str) -> TempDb {
         let admin_url = admin_url(server);
-        let label: String = label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(20).collect();
-        let name = format!("authgen_{}_{}", label.to_ascii_lowercase(), crate::random_suffix(10));
+        let label: String = label
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .take(20)
+            .collect();
+        let name = format!(
+            "authgen_{}_{}",
+            label.to_ascii_lowercase(),
+            crate::random_suffix(10)
+        );
         let sql = match server {
             Server::Postgres => format!("CREATE DATABASE \"{name}\""),
-            Server::MySql => format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"),
+            Server::MySql => {
+                format!("CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+            }
         };
         admin_exec(server, &admin_url, &sql).await;
         let url = with_database(&admin_url, &name);
-        TempDb { server, admin_url, name, url }
+        TempDb {
+            server,
+            admin_url,
+            name,
+            url,
+        }
     }
 
     /// The connection URL of the new database.
@@ -88,13 +108,23 @@ async fn admin_exec(server: Server, url: &str, sql: &str) {
     };
     match server {
         Server::Postgres => {
-            let mut c = sqlx::PgConnection::connect(url).await.unwrap_or_else(|e| fail(e));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.unwrap_or_else(|e| fail(e));
+            let mut c = sqlx::PgConnection::connect(url)
+                .await
+                .unwrap_or_else(|e| fail(e));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| fail(e));
             let _ = c.close().await;
         }
         Server::MySql => {
-            let mut c = sqlx::MySqlConnection::connect(url).await.unwrap_or_else(|e| fail(e));
-            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned())).execute(&mut c).await.unwrap_or_else(|e| fail(e));
+            let mut c = sqlx::MySqlConnection::connect(url)
+                .await
+                .unwrap_or_else(|e| fail(e));
+            sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_owned()))
+                .execute(&mut c)
+                .await
+                .unwrap_or_else(|e| fail(e));
             let _ = c.close().await;
         }
     }
@@ -106,7 +136,10 @@ impl Drop for TempDb {
         // Dropping runs on its own thread and runtime: Drop cannot be async, and the test's
         // runtime may be shutting down.
         let _ = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
             rt.block_on(async move {
                 let sql = match server {
                     Server::Postgres => format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"),

@@ -16,7 +16,9 @@ use std::path::{Path, PathBuf};
 /// The workspace root (the directory with the top-level `Cargo.toml`).
 pub fn workspace_root() -> PathBuf {
     let here = Path::new(env!("CARGO_MANIFEST_DIR"));
-    here.parent().expect("testkit lives one level below the workspace root").to_path_buf()
+    here.parent()
+        .expect("testkit lives one level below the workspace root")
+        .to_path_buf()
 }
 
 /// A fresh, empty scratch directory under the target directory, unique to this call.
@@ -40,7 +42,12 @@ pub fn random_suffix(n: usize) -> String {
     let mut out = String::new();
     while out.len() < n {
         let mut h = RandomState::new().build_hasher();
-        h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos());
+        h.write_u128(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos(),
+        );
         out.push_str(&format!("{:016x}", h.finish()));
     }
     out.truncate(n);

@@ -12,20 +12,40 @@ use std::process::{Command, Output, Stdio};
 /// Returns `dir`. Panics with npm's output when the install fails.
 pub fn ensure_installed(dir: &Path) -> PathBuf {
     let lock_path = dir.join("package-lock.json");
-    let lock = fs::read(&lock_path)
-        .unwrap_or_else(|e| panic!("{}: {e} (a Node fixture needs a committed package-lock.json)", lock_path.display()));
+    let lock = fs::read(&lock_path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (a Node fixture needs a committed package-lock.json)",
+            lock_path.display()
+        )
+    });
     let stamp_path = dir.join("node_modules").join(".authgen-lock-stamp");
     let want = fingerprint(&lock);
 
     let guard_path = dir.join(".npm-install.lock");
-    let guard = fs::OpenOptions::new().create(true).truncate(false).write(true).open(&guard_path).expect("open npm lock");
+    let guard = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&guard_path)
+        .expect("open npm lock");
     guard.lock().expect("lock npm install");
     if fs::read_to_string(&stamp_path).ok().as_deref() != Some(want.as_str()) {
         let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"])
+            .args([
+                "ci",
+                "--no-audit",
+                "--no-fund",
+                "--prefer-offline",
+                "--loglevel=error",
+            ])
             .current_dir(dir)
             .output()
-            .unwrap_or_else(|e| panic!("running npm in {}: {e} (is Node.js installed?)", dir.display()));
+            .unwrap_or_else(|e| {
+                panic!(
+                    "running npm in {}: {e} (is Node.js installed?)",
+                    dir.display()
+                )
+            });
         if !out.status.success() {
             panic!(
                 "npm ci failed in {}:\n{}\n{}",
@@ -54,11 +74,18 @@ fn fingerprint(bytes: &[u8]) -> String {
 /// Panics when node cannot be started; the caller checks the status.
 pub fn node(dir: &Path, script: &str, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new("node");
-    cmd.arg(script).args(args).current_dir(dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    cmd.arg(script)
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
     for (k, v) in env {
         cmd.env(k, v);
     }
-    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting node in {}: {e}", dir.display()));
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("starting node in {}: {e}", dir.display()));
     let mut input = child.stdin.take().expect("stdin");
     let data = stdin.to_vec();
     let writer = std::thread::spawn(move || {
@@ -70,7 +97,13 @@ pub fn node(dir: &Path, script: &str, args: &[&str], stdin: &[u8], env: &[(&str,
 }
 
 /// Like [`node`], but panics with stderr unless the script exits 0; returns stdout.
-pub fn node_ok(dir: &Path, script: &str, args: &[&str], stdin: &[u8], env: &[(&str, &str)]) -> String {
+pub fn node_ok(
+    dir: &Path,
+    script: &str,
+    args: &[&str],
+    stdin: &[u8],
+    env: &[(&str, &str)],
+) -> String {
     let out = node(dir, script, args, stdin, env);
     if !out.status.success() {
         panic!(

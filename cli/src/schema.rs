@@ -1,0 +1,91 @@
+//! `authgen schema` and `authgen init`.
+
+use std::path::PathBuf;
+
+use authgen_codegen::config;
+
+use crate::load::{self, usage_error};
+use crate::write::{write_if_changed, Written};
+use crate::{Exit, Io};
+
+/// Arguments of `authgen schema`.
+#[derive(Debug, clap::Args)]
+pub struct SchemaArgs {
+    /// The configuration file (default: authgen.toml here or above).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// A Rust file holding the model; repeat for several (default: `input` in authgen.toml).
+    #[arg(long = "input", value_name = "FILE")]
+    pub inputs: Vec<PathBuf>,
+}
+
+/// Runs `authgen schema`: prints the model as JSON.
+pub fn schema(args: &SchemaArgs, io: &mut Io<'_>) -> Exit {
+    match load::load(args.config.as_deref(), &args.inputs, io) {
+        Ok(loaded) => {
+            let _ = io.stdout.write_all(loaded.model.to_json().as_bytes());
+            Exit::Ok
+        }
+        Err(exit) => exit,
+    }
+}
+
+/// Arguments of `authgen init`.
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// Where to write the starter model.
+    #[arg(long, value_name = "FILE", default_value = "src/auth.rs")]
+    pub model: PathBuf,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The starter model `authgen init` writes: the seed fixture.
+pub const STARTER_MODEL: &str = include_str!("../../fixtures/seed/model.rs");
+
+/// Runs `authgen init`: writes a starter model and `authgen.toml` in the working directory.
+pub fn init(args: &InitArgs, io: &mut Io<'_>) -> Exit {
+    let model_path = io.cwd.join(&args.model);
+    let config_path = io.cwd.join(config::FILE_NAME);
+    let model_rel = args.model.to_string_lossy().replace('\\', "/");
+    let toml = format!(
+        "# authgen configuration: paths are relative to this file.\n\
+         input = [\"{model_rel}\"]\n\
+         next_auth = \"v5\"\n\
+         \n\
+         [typescript]\n\
+         out_dir = \"types\"\n\
+         \n\
+         [sql]\n\
+         dialects = [\"sqlite\"]\n\
+         naming = \"pg-adapter\"\n\
+         migrations_dir = \"migrations\"\n\
+         schema_dir = \"schema\"\n"
+    );
+    for path in [&model_path, &config_path] {
+        if path.exists() && !args.force {
+            return usage_error(
+                io,
+                format!(
+                    "{}: already exists (pass --force to replace it)",
+                    path.display()
+                ),
+            );
+        }
+    }
+    for (path, contents) in [(&model_path, STARTER_MODEL), (&config_path, toml.as_str())] {
+        match write_if_changed(path, contents.as_bytes()) {
+            Ok(Written::Changed) => {
+                let _ = writeln!(
+                    io.stdout,
+                    "wrote {}",
+                    path.strip_prefix(&io.cwd).unwrap_or(path).display()
+                );
+            }
+            Ok(Written::Unchanged) => {}
+            Err(e) => return usage_error(io, format!("{}: cannot write: {e}", path.display())),
+        }
+    }
+    Exit::Ok
+}

@@ -1,0 +1,225 @@
+//! `authgen.toml`: which files hold the model, where outputs go, which next-auth version, which
+//! SQL dialects and table naming.
+//!
+//! ```toml
+//! # Paths are relative to this file.
+//! input = ["src/auth.rs"]
+//! next_auth = "v5"
+//!
+//! [typescript]
+//! out_dir = "types"        # next-auth.d.ts and permissions.ts
+//! augment_core = false     # v5: also augment @auth/core/types and @auth/core/jwt
+//!
+//! [sql]
+//! dialects = ["sqlite"]    # postgres, mysql, sqlite
+//! naming = "pg-adapter"    # pg-adapter, prisma, drizzle
+//! migrations_dir = "migrations"
+//! schema_dir = "schema"
+//! webauthn = false
+//!
+//! [sql.tables]             # per-table overrides of the naming preset
+//! user = "app_users"
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diag::Diagnostic;
+use crate::model::Loc;
+
+/// The file name looked for.
+pub const FILE_NAME: &str = "authgen.toml";
+
+/// The whole configuration. Every field has a default, so an empty file is valid.
+///
+/// ```
+/// use authgen_codegen::config::{Config, NextAuth};
+/// let c = Config::parse("next_auth = \"v4\"\ninput = [\"model.rs\"]\n", "authgen.toml").unwrap();
+/// assert_eq!(c.next_auth, NextAuth::V4);
+/// assert_eq!(c.input, vec![std::path::PathBuf::from("model.rs")]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Rust files holding the model, in order.
+    pub input: Vec<PathBuf>,
+    /// The next-auth major version the app runs.
+    pub next_auth: NextAuth,
+    /// TypeScript outputs.
+    pub typescript: TypeScript,
+    /// SQL outputs.
+    pub sql: Sql,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            input: Vec::new(),
+            next_auth: NextAuth::V5,
+            typescript: TypeScript::default(),
+            sql: Sql::default(),
+        }
+    }
+}
+
+/// The next-auth major version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum NextAuth {
+    /// next-auth 4.x (`next-auth/jwt`, cookie `next-auth.session-token`).
+    V4,
+    /// next-auth 5 / Auth.js (`@auth/core`, cookie `authjs.session-token`).
+    V5,
+}
+
+impl NextAuth {
+    /// `"v4"` or `"v5"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NextAuth::V4 => "v4",
+            NextAuth::V5 => "v5",
+        }
+    }
+}
+
+impl std::str::FromStr for NextAuth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "v4" | "4" => Ok(NextAuth::V4),
+            "v5" | "5" => Ok(NextAuth::V5),
+            other => Err(format!(
+                "`{other}` is not a next-auth version: expected v4 or v5"
+            )),
+        }
+    }
+}
+
+/// `[typescript]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct TypeScript {
+    /// Directory for `next-auth.d.ts` and `permissions.ts`.
+    pub out_dir: PathBuf,
+    /// v5 only: also augment `@auth/core/types` and `@auth/core/jwt`.
+    pub augment_core: bool,
+}
+
+impl Default for TypeScript {
+    fn default() -> Self {
+        TypeScript {
+            out_dir: PathBuf::from("types"),
+            augment_core: false,
+        }
+    }
+}
+
+/// A SQL dialect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Dialect {
+    /// PostgreSQL.
+    Postgres,
+    /// MySQL and MariaDB.
+    Mysql,
+    /// SQLite.
+    Sqlite,
+}
+
+impl Dialect {
+    /// Every dialect.
+    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite];
+
+    /// `"postgres"`, `"mysql"` or `"sqlite"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "postgres",
+            Dialect::Mysql => "mysql",
+            Dialect::Sqlite => "sqlite",
+        }
+    }
+}
+
+impl std::str::FromStr for Dialect {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
+            "mysql" | "mariadb" => Ok(Dialect::Mysql),
+            "sqlite" => Ok(Dialect::Sqlite),
+            other => Err(format!(
+                "`{other}` is not a SQL dialect: expected postgres, mysql or sqlite"
+            )),
+        }
+    }
+}
+
+/// `[sql]`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Sql {
+    /// Dialects to generate for.
+    pub dialects: Vec<Dialect>,
+    /// Table naming preset: `pg-adapter`, `prisma` or `drizzle`.
+    pub naming: String,
+    /// Migrations directory; with several dialects, one sub-directory per dialect.
+    pub migrations_dir: PathBuf,
+    /// Directory for the whole current schema per dialect (for review).
+    pub schema_dir: PathBuf,
+    /// Whether to create the WebAuthn `authenticators` table.
+    pub webauthn: bool,
+    /// Per-table name overrides: keys `user`, `account`, `session`, `verification_token`,
+    /// `authenticator`.
+    pub tables: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for Sql {
+    fn default() -> Self {
+        Sql {
+            dialects: vec![Dialect::Sqlite],
+            naming: "pg-adapter".into(),
+            migrations_dir: PathBuf::from("migrations"),
+            schema_dir: PathBuf::from("schema"),
+            webauthn: false,
+            tables: Default::default(),
+        }
+    }
+}
+
+impl Config {
+    /// Parses `text`, the contents of the file `file` (used in error locations).
+    pub fn parse(text: &str, file: &str) -> Result<Config, Diagnostic> {
+        toml::from_str(text).map_err(|e| {
+            let loc = e.span().map(|span| loc_of_offset(file, text, span.start));
+            Diagnostic::new(
+                loc,
+                format!("invalid {FILE_NAME}: {}", e.message().trim_end()),
+            )
+        })
+    }
+
+    /// Finds `authgen.toml` in `start` or the nearest directory above it.
+    pub fn discover(start: &Path) -> Option<PathBuf> {
+        start
+            .ancestors()
+            .map(|d| d.join(FILE_NAME))
+            .find(|p| p.is_file())
+    }
+}
+
+/// The 1-based line and column of byte `offset` in `text`.
+pub fn loc_of_offset(file: &str, text: &str, offset: usize) -> Loc {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Loc {
+        file: file.into(),
+        line,
+        column,
+    }
+}

@@ -1,0 +1,281 @@
+//! Checks across items, on the assembled model: kinds that may appear once, types that resolve,
+//! role and permission fields that point at the role and permission enums, defaults that fit
+//! their columns.
+//!
+//! The CLI runs these on the model built from whole files (with source locations); the derives
+//! cannot see other items, so they enforce the same rules with trait bounds at compile time, and
+//! [`assemble`] runs these checks again when an application builds a model from the derives.
+
+use std::collections::BTreeSet;
+
+use crate::diag::Diagnostic;
+use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, Presence, Type};
+
+/// Builds a model from items (for example from the derives' `describe()`), in the order given,
+/// and checks it.
+///
+/// ```
+/// use authgen_codegen::frontend::check::assemble;
+/// use authgen_codegen::model::{Def, Item, ItemKind, Variant};
+/// let role = Item {
+///     name: "Role".into(), kind: ItemKind::Role, docs: vec![],
+///     def: Def::Enum { variants: vec![Variant::new("User", "USER")] },
+///     table: None, ext_trait: None, loc: None,
+/// };
+/// let model = assemble(vec![role.clone()]).unwrap();
+/// assert_eq!(model.items.len(), 1);
+/// assert!(assemble(vec![role.clone(), role]).is_err());
+/// ```
+pub fn assemble(items: Vec<Item>) -> Result<Model, Vec<Diagnostic>> {
+    let model = Model { items };
+    let errors = check_model(&model, &BTreeSet::new());
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Every cross-item error of `model`. `unmarked` names types defined in the input without an
+/// authgen derive (for a better hint on unknown types).
+///
+/// ```
+/// use authgen_codegen::frontend::check::check_model;
+/// use authgen_codegen::frontend::source::{parse_sources, Source};
+/// let src = "#[derive(AuthJwt)] struct Claims { sub: String }";
+/// let model = parse_sources(&[Source { name: "m.rs".into(), text: src.into() }]).unwrap();
+/// assert!(check_model(&model, &Default::default()).is_empty());
+/// ```
+pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut names = BTreeSet::new();
+    for item in &model.items {
+        if !names.insert(item.name.as_str()) {
+            errors.push(Diagnostic::new(
+                item.loc.clone(),
+                format!("`{}` is defined twice in the input", item.name),
+            ));
+        }
+    }
+    for kind in ItemKind::ALL {
+        if kind == ItemKind::Type {
+            continue;
+        }
+        let of_kind: Vec<&Item> = model.items.iter().filter(|i| i.kind == kind).collect();
+        for extra in of_kind.iter().skip(1) {
+            errors.push(Diagnostic::new(
+                extra.loc.clone(),
+                format!(
+                    "`{}` derives {} but `{}` already does; a model has one",
+                    extra.name,
+                    kind.derive_name(),
+                    of_kind[0].name
+                ),
+            ));
+        }
+    }
+    for item in &model.items {
+        for field in item.fields() {
+            check_field(model, item, field, unmarked, &mut errors);
+        }
+    }
+    errors
+}
+
+fn kind_phrase(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Role => "a role enum (AuthRole)",
+        ItemKind::Permission => "a permission enum (AuthPermission)",
+        ItemKind::User => "the user (AuthUser)",
+        ItemKind::Session => "the session (AuthSession)",
+        ItemKind::SessionUser => "the session user (AuthSessionUser)",
+        ItemKind::Jwt => "the JWT claims (AuthJwt)",
+        ItemKind::Type => "a nested type (AuthType)",
+    }
+}
+
+fn check_field(
+    model: &Model,
+    item: &Item,
+    field: &Field,
+    unmarked: &BTreeSet<String>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let at = || field.ty_loc.clone().or_else(|| field.loc.clone());
+    let target = field.ty.named().map(|n| (n, model.get(n)));
+    if let Some((name, None)) = target {
+        if field.ts_type.is_none() {
+            let hint = if unmarked.contains(name) {
+                format!("`{name}` is defined in the input but derives no authgen type: add #[derive(AuthType)]")
+            } else {
+                format!("`{name}` is not defined in the input files; derive AuthType on it in an input file, or give #[auth(ts_type = \"...\")]")
+            };
+            errors.push(
+                Diagnostic::new(
+                    at(),
+                    format!(
+                        "unknown type `{name}` in field `{}.{}`",
+                        item.name, field.name
+                    ),
+                )
+                .note(hint),
+            );
+        }
+        return;
+    }
+    let target = target.and_then(|(_, t)| t);
+    match field.role {
+        Some(FieldRole::Role) => {
+            if let Some(t) = target.filter(|t| t.kind != ItemKind::Role) {
+                errors.push(Diagnostic::new(
+                    at(),
+                    format!(
+                        "the role field `{}.{}` has type `{}`, which is {}, not a role enum",
+                        item.name,
+                        field.name,
+                        t.name,
+                        kind_phrase(t.kind)
+                    ),
+                ));
+            }
+        }
+        Some(FieldRole::Permissions) => {
+            if let Some(t) = target.filter(|t| t.kind != ItemKind::Permission) {
+                errors.push(Diagnostic::new(
+                    at(),
+                    format!(
+                        "the permissions field `{}.{}` lists `{}`, which is {}, not a permission enum",
+                        item.name,
+                        field.name,
+                        t.name,
+                        kind_phrase(t.kind)
+                    ),
+                ));
+            }
+        }
+        Some(FieldRole::User) => {
+            if let Some(t) =
+                target.filter(|t| !matches!(t.kind, ItemKind::SessionUser | ItemKind::User))
+            {
+                errors.push(Diagnostic::new(
+                    at(),
+                    format!(
+                        "`session.user` has type `{}`, which is {}; derive AuthSessionUser on it",
+                        t.name,
+                        kind_phrase(t.kind)
+                    ),
+                ));
+            }
+        }
+        None => {}
+    }
+    if field.flatten {
+        let ok = matches!(field.ty, Type::Map { .. })
+            || target
+                .is_some_and(|t| t.kind == ItemKind::Type && matches!(t.def, Def::Struct { .. }));
+        if !ok {
+            errors.push(Diagnostic::new(
+                at(),
+                format!(
+                    "`{}.{}` is flattened but is not a struct deriving AuthType",
+                    item.name, field.name
+                ),
+            ));
+        }
+    }
+    if let Some(default) = &field.default {
+        if let Err(why) = check_default(model, field, default) {
+            errors.push(Diagnostic::new(
+                field.loc.clone(),
+                format!("bad default for `{}.{}`: {why}", item.name, field.name),
+            ));
+        }
+    }
+}
+
+fn check_default(model: &Model, field: &Field, default: &DefaultValue) -> Result<(), String> {
+    match default {
+        DefaultValue::Sql(_) => Ok(()),
+        DefaultValue::Now => match field.ty {
+            Type::DateTime { .. } => Ok(()),
+            _ => Err("`now` needs a timestamp field".into()),
+        },
+        DefaultValue::Uuid => match field.ty {
+            Type::Uuid | Type::String => Ok(()),
+            _ => Err("`uuid` needs a Uuid or String field".into()),
+        },
+        DefaultValue::Value(v) => {
+            if v.is_null() {
+                return if field.presence == Presence::Required
+                    || field.presence == Presence::Optional
+                {
+                    Err("`null` needs an Option field".into())
+                } else {
+                    Ok(())
+                };
+            }
+            value_fits(model, &field.ty, v)
+        }
+    }
+}
+
+fn value_fits(model: &Model, ty: &Type, v: &serde_json::Value) -> Result<(), String> {
+    use serde_json::Value as V;
+    match (ty, v) {
+        (Type::String, V::String(_)) | (Type::Bool, V::Bool(_)) | (Type::Json, _) => Ok(()),
+        (Type::Uuid, V::String(s)) if s.len() == 36 => Ok(()),
+        (Type::Int { signed, .. }, V::Number(n))
+            if n.is_i64() && (*signed || n.as_i64().unwrap_or(-1) >= 0) =>
+        {
+            Ok(())
+        }
+        (Type::Float { .. }, V::Number(_)) => Ok(()),
+        (Type::DateTime { .. }, V::String(_)) => Ok(()),
+        (Type::List { of }, V::Array(items)) => {
+            items.iter().try_for_each(|i| value_fits(model, of, i))
+        }
+        (Type::Nullable { .. }, V::Null) => Ok(()),
+        (Type::Nullable { of }, v) => value_fits(model, of, v),
+        (Type::Map { .. }, V::Object(_)) => Ok(()),
+        (Type::Named { name }, V::String(s)) => match model.get(name) {
+            Some(item) if matches!(item.def, Def::Enum { .. }) => {
+                if item.variants().iter().any(|var| &var.wire == s) {
+                    Ok(())
+                } else {
+                    let wires: Vec<&str> =
+                        item.variants().iter().map(|v| v.wire.as_str()).collect();
+                    Err(format!(
+                        "`{s}` is not a {}: expected one of {}",
+                        item.name,
+                        wires.join(", ")
+                    ))
+                }
+            }
+            Some(_) => Err(format!(
+                "`{name}` is a struct; a literal default cannot fill it"
+            )),
+            None => Ok(()),
+        },
+        (ty, v) => Err(format!("{v} does not fit a {}", describe(ty))),
+    }
+}
+
+fn describe(ty: &Type) -> String {
+    match ty {
+        Type::String => "string".into(),
+        Type::Bool => "bool".into(),
+        Type::Int { signed: true, bits } => format!("i{bits}"),
+        Type::Int {
+            signed: false,
+            bits,
+        } => format!("u{bits}"),
+        Type::Float { bits } => format!("f{bits}"),
+        Type::DateTime { .. } => "timestamp".into(),
+        Type::Uuid => "UUID".into(),
+        Type::Json => "JSON value".into(),
+        Type::List { of } => format!("list of {}", describe(of)),
+        Type::Nullable { of } => format!("optional {}", describe(of)),
+        Type::Map { of } => format!("map of {}", describe(of)),
+        Type::Named { name } => format!("`{name}`"),
+    }
+}

@@ -1,0 +1,183 @@
+//! The CLI's front end: Rust source text → model, without compiling anything.
+//!
+//! Every struct and enum (also inside inline `mod` blocks) whose `#[derive(...)]` names an authgen
+//! derive is lowered with the same code the derives use; errors carry file, line and column.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use proc_macro2::Span;
+use syn::punctuated::Punctuated;
+
+use super::{check, ctxt::Ctxt, lower};
+use crate::diag::Diagnostic;
+use crate::model::{ItemKind, Loc, Model};
+
+/// One input file (see [`parse_sources`] for an example).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name to show in errors (the path as given).
+    pub name: Arc<str>,
+    /// The text.
+    pub text: String,
+}
+
+/// Parses every source, in order, into one checked model. Every error of every file is returned.
+///
+/// ```
+/// use authgen_codegen::frontend::source::{parse_sources, Source};
+/// let src = Source {
+///     name: "model.rs".into(),
+///     text: "#[derive(AuthRole)] enum Role { User, Admin }".into(),
+/// };
+/// let model = parse_sources(&[src]).unwrap();
+/// assert_eq!(model.items[0].variants()[1].wire, "Admin");
+/// ```
+pub fn parse_sources(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
+    let mut model = Model::default();
+    let mut errors = Vec::new();
+    let mut unmarked = BTreeSet::new();
+    for src in sources {
+        let file = match syn::parse_file(&src.text) {
+            Ok(f) => f,
+            Err(e) => {
+                errors.extend(e.into_iter().map(|e| {
+                    let mut d = to_diag(&src.name, &e);
+                    if d.message == "cannot parse string into token stream" {
+                        d.message = "not valid Rust: the text does not tokenize (an unbalanced bracket or an unterminated string or comment?)".into();
+                    } else {
+                        d.message = format!("not valid Rust: {}", d.message);
+                    }
+                    d
+                }));
+                continue;
+            }
+        };
+        let locate = |span: Span| span_loc(&src.name, span);
+        let mut walk = Walk {
+            name: &src.name,
+            locate: &locate,
+            model: &mut model,
+            errors: &mut errors,
+            unmarked: &mut unmarked,
+        };
+        walk.items(&file.items);
+    }
+    if errors.is_empty() && model.items.is_empty() {
+        let names: Vec<&str> = sources.iter().map(|s| &*s.name).collect();
+        errors.push(Diagnostic::new(
+            None,
+            format!(
+                "no authgen items in {}: derive AuthRole, AuthPermission, AuthUser, AuthSession, AuthSessionUser, AuthJwt or AuthType",
+                if names.is_empty() { "the input (no input files given)".to_string() } else { names.join(", ") }
+            ),
+        ));
+    }
+    if errors.is_empty() {
+        errors.extend(check::check_model(&model, &unmarked));
+    }
+    if errors.is_empty() {
+        Ok(model)
+    } else {
+        Err(errors)
+    }
+}
+
+struct Walk<'a> {
+    name: &'a Arc<str>,
+    locate: &'a dyn Fn(Span) -> Loc,
+    model: &'a mut Model,
+    errors: &'a mut Vec<Diagnostic>,
+    unmarked: &'a mut BTreeSet<String>,
+}
+
+impl Walk<'_> {
+    fn items(&mut self, items: &[syn::Item]) {
+        for item in items {
+            match item {
+                syn::Item::Struct(s) => {
+                    self.derive_input(&s.attrs, syn::DeriveInput::from(s.clone()))
+                }
+                syn::Item::Enum(e) => {
+                    self.derive_input(&e.attrs, syn::DeriveInput::from(e.clone()))
+                }
+                syn::Item::Mod(m) => {
+                    if let Some((_, inner)) = &m.content {
+                        self.items(inner);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn derive_input(&mut self, attrs: &[syn::Attribute], input: syn::DeriveInput) {
+        let mut kinds: Vec<(ItemKind, Span)> = Vec::new();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
+            match attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) {
+                Ok(paths) => {
+                    for p in paths {
+                        let Some(last) = p.segments.last() else {
+                            continue;
+                        };
+                        if let Some(kind) = ItemKind::from_derive_name(&last.ident.to_string()) {
+                            kinds.push((kind, last.ident.span()));
+                        }
+                    }
+                }
+                Err(e) => self.errors.push(to_diag(self.name, &e)),
+            }
+        }
+        match kinds.as_slice() {
+            [] => {
+                self.unmarked.insert(input.ident.to_string());
+            }
+            [(kind, _)] => {
+                let cx = Ctxt::new();
+                if let Some(c) = lower::lower(&cx, &input, *kind, Some(self.locate)) {
+                    if !cx.has_errors() {
+                        self.model.items.push(c.item);
+                    }
+                }
+                for e in cx.into_errors() {
+                    self.errors
+                        .extend(e.into_iter().map(|e| to_diag(self.name, &e)));
+                }
+            }
+            [(first, _), rest @ ..] => {
+                for (kind, span) in rest {
+                    self.errors.push(Diagnostic::new(
+                        Some((self.locate)(*span)),
+                        format!(
+                            "`{}` derives both {} and {}; an item has one authgen derive",
+                            input.ident,
+                            first.derive_name(),
+                            kind.derive_name()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// The location of `span` in file `name`: 1-based line and column.
+///
+/// ```
+/// let file: syn::File = syn::parse_str("struct A;\n  struct B;").unwrap();
+/// let syn::Item::Struct(b) = &file.items[1] else { unreachable!() };
+/// let loc = authgen_codegen::frontend::source::span_loc(&"m.rs".into(), b.ident.span());
+/// assert_eq!((loc.line, loc.column), (2, 10));
+/// ```
+pub fn span_loc(name: &Arc<str>, span: Span) -> Loc {
+    let start = span.start();
+    Loc {
+        file: name.clone(),
+        line: start.line.max(1),
+        column: start.column + 1,
+    }
+}
+
+fn to_diag(name: &Arc<str>, e: &syn::Error) -> Diagnostic {
+    Diagnostic::new(Some(span_loc(name, e.span())), e.to_string())
+}

@@ -1,0 +1,46 @@
+//! SQL emitters: the whole schema per dialect, and migrations.
+//!
+//! - [`schema`]: the model and the naming preset → a dialect-independent [`schema::Schema`]
+//!   (what the snapshot file stores).
+//! - [`dialect`]: names, types, defaults and column definitions per dialect.
+//! - [`ddl`]: `CREATE` / `DROP` statements and the whole schema.
+//! - [`diff`]: the statements from one schema to another, with destructive changes named.
+//! - [`plan`]: snapshot files, the safety check, and the sqlx migration file pairs.
+
+pub mod ddl;
+pub mod dialect;
+pub mod diff;
+pub mod plan;
+pub mod schema;
+
+use crate::config::{Config, Dialect};
+use crate::diag::Diagnostic;
+use crate::model::Model;
+use crate::output::{OutputFile, GENERATED_MARK};
+
+/// The whole schema of `schema` in dialect `d`, as one file's contents.
+pub fn render_schema(d: Dialect, schema: &schema::Schema) -> String {
+    let mut s = format!(
+        "-- {GENERATED_MARK} ({}, naming preset {}). The whole current schema, for review; migrations create it.\n\n",
+        d.as_str(),
+        schema.preset
+    );
+    s.push_str(&ddl::create_schema(d, schema).join("\n\n"));
+    s.push('\n');
+    s
+}
+
+/// Renders the whole current schema for each configured dialect under `config.sql.schema_dir`,
+/// as `<dialect>.sql`.
+pub fn render_schemas(model: &Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let schema = schema::build(model, config)?;
+    Ok(config
+        .sql
+        .dialects
+        .iter()
+        .map(|d| OutputFile {
+            path: config.sql.schema_dir.join(format!("{}.sql", d.as_str())),
+            contents: render_schema(*d, &schema),
+        })
+        .collect())
+}

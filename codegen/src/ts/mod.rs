@@ -1,0 +1,66 @@
+//! TypeScript emitters: `next-auth.d.ts` (v4 and v5) and `permissions.ts`.
+//!
+//! - `next-auth.d.ts` augments `next-auth` (`Session`, `User`), `next-auth/jwt` (`JWT`) and
+//!   `next-auth/adapters` (`AdapterUser`), and for v5 with `[typescript] augment_core = true`
+//!   also `@auth/core/types`, `@auth/core/jwt` and `@auth/core/adapters`. Values are typed as
+//!   serde puts them on the wire (dates are ISO strings or numbers); the adapter user has the
+//!   database's types (dates are `Date`). Members next-auth already declares are emitted only
+//!   when they fit its declaration; a conflict is a [`Diagnostic`] naming the field and the
+//!   base interface.
+//! - `permissions.ts` is dependency-free: `ROLES`, `PERMISSIONS`, `Role`, `Permission`,
+//!   `hasRole` (at least that role), `hasPermission`, `hasAnyPermission`, `hasAllPermissions`
+//!   and one `is<Role>` per role, with the semantics of `authgen_runtime::authz`.
+//!
+//! Both files start with one line holding [`GENERATED_MARK`], use LF line endings and are
+//! byte-for-byte deterministic.
+
+mod dts;
+mod permissions;
+mod types;
+
+use crate::config::Config;
+use crate::diag::Diagnostic;
+use crate::model::Model;
+use crate::output::{OutputFile, GENERATED_MARK};
+
+/// The declarations file's name inside `[typescript] out_dir`.
+pub const DTS_FILE: &str = "next-auth.d.ts";
+/// The helpers file's name inside `[typescript] out_dir`.
+pub const PERMISSIONS_FILE: &str = "permissions.ts";
+
+/// The first line of every generated TypeScript file.
+pub fn header() -> String {
+    format!("// {GENERATED_MARK} from the Rust model. Do not edit: run `authgen generate`.\n")
+}
+
+/// Renders the TypeScript files for `model` under `config.typescript`.
+///
+/// ```
+/// use authgen_codegen::{config::Config, model::Model, ts};
+/// let files = ts::render(&Model::default(), &Config::default()).unwrap();
+/// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
+/// assert!(files[1].contents.contains("export function hasRole("));
+/// ```
+pub fn render(model: &Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let header = header();
+    let dir = &config.typescript.out_dir;
+    let dts = dts::render(model, config, &header);
+    let perms = permissions::render(model, &header);
+    match (dts, perms) {
+        (Ok(d), Ok(p)) => Ok(vec![
+            OutputFile {
+                path: dir.join(DTS_FILE),
+                contents: d,
+            },
+            OutputFile {
+                path: dir.join(PERMISSIONS_FILE),
+                contents: p,
+            },
+        ]),
+        (d, p) => {
+            let mut errors = d.err().unwrap_or_default();
+            errors.extend(p.err().unwrap_or_default());
+            Err(errors)
+        }
+    }
+}

@@ -1,0 +1,359 @@
+//! `permissions.ts`: roles, permissions and the checks, with no dependencies, matching
+//! `authgen_runtime::authz` exactly.
+
+use std::fmt::Write as _;
+
+use crate::diag::Diagnostic;
+use crate::model::{FieldRole, Item, ItemKind, Model, Type};
+
+use super::types::{jsdoc, string_literal};
+
+/// `isAdmin` for the Rust variant `Admin` (`SuperAdmin`, `super_admin` and `SUPER_ADMIN` all give
+/// `isSuperAdmin`).
+pub(crate) fn predicate_name(variant: &str) -> String {
+    let mut out = String::from("is");
+    for seg in variant.split('_').filter(|s| !s.is_empty()) {
+        let all_upper = seg.chars().all(|c| !c.is_lowercase());
+        let mut chars = seg.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            let rest: String = chars.collect();
+            if all_upper {
+                out.push_str(&rest.to_lowercase());
+            } else {
+                out.push_str(&rest);
+            }
+        }
+    }
+    out
+}
+
+fn push_unique(list: &mut Vec<String>, s: &str) {
+    if !list.iter().any(|x| x == s) {
+        list.push(s.to_string());
+    }
+}
+
+/// The wire keys of `role` fields: (in `session.user`, elsewhere).
+fn keys(model: &Model, role: FieldRole) -> (Vec<String>, Vec<String>) {
+    let mut session = Vec::new();
+    let mut other = Vec::new();
+    for item in &model.items {
+        if !item.kind.is_principal() {
+            continue;
+        }
+        for f in item.fields() {
+            if f.role == Some(role) && f.targets.wire {
+                if item.kind == ItemKind::SessionUser {
+                    push_unique(&mut session, &f.wire);
+                } else {
+                    push_unique(&mut other, &f.wire);
+                }
+            }
+        }
+    }
+    (session, other)
+}
+
+fn list(keys: &[String]) -> String {
+    let lits: Vec<String> = keys.iter().map(|k| string_literal(k)).collect();
+    format!("[{}]", lits.join(", "))
+}
+
+/// Whether every principal's permissions are the permission enum (else they are free-form
+/// strings).
+fn typed_permissions(model: &Model, perm: Option<&Item>) -> bool {
+    let Some(perm) = perm else { return false };
+    model
+        .items
+        .iter()
+        .filter(|i| i.kind.is_principal())
+        .filter_map(|i| i.field_with_role(FieldRole::Permissions))
+        .all(|f| match &f.ty {
+            Type::List { of } => matches!(&**of, Type::Named { name } if *name == perm.name),
+            _ => false,
+        })
+}
+
+/// Renders `permissions.ts`.
+pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let role = model.role();
+    let perm = model.permission();
+    let roles = role.map(Item::variants).unwrap_or(&[]);
+    let mut preds: Vec<(String, &crate::model::Variant)> = Vec::new();
+    for v in roles {
+        let name = predicate_name(&v.name);
+        if let Some((_, other)) = preds.iter().find(|(n, _)| *n == name) {
+            errors.push(Diagnostic::new(
+                v.loc.clone(),
+                format!(
+                    "roles `{}` and `{}` both give the TypeScript helper `{name}`",
+                    other.name, v.name
+                ),
+            ));
+            continue;
+        }
+        preds.push((name, v));
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    let (role_session, role_other) = keys(model, FieldRole::Role);
+    let (perm_session, perm_other) = keys(model, FieldRole::Permissions);
+    let session_key = model
+        .session()
+        .and_then(|s| s.field_with_role(FieldRole::User))
+        .map_or_else(|| "user".to_string(), |f| f.wire.clone());
+    // A JWT or user claim with the session's `user` key would look like a session: then also
+    // require `expires`.
+    let ambiguous = model
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
+        .any(|i| {
+            i.fields()
+                .iter()
+                .any(|f| f.targets.wire && f.wire == session_key)
+        });
+    let is_session = if ambiguous {
+        format!(
+            "{} in subject && \"expires\" in subject",
+            string_literal(&session_key)
+        )
+    } else {
+        format!("{} in subject", string_literal(&session_key))
+    };
+
+    let mut out = String::new();
+    out.push_str(header);
+    out.push_str(
+        "/**\n * Roles, permissions and checks over next-auth sessions, JWTs and users. No dependencies:\n * import it on the server, at the edge or in the browser. The checks match the Rust helpers\n * (`authgen::runtime`) exactly; `null` and `undefined` never have access.\n *\n * @module\n */\n",
+    );
+
+    // Roles.
+    out.push('\n');
+    match role {
+        Some(r) => {
+            let mut docs = r.docs.clone();
+            if !docs.is_empty() {
+                docs.push(String::new());
+            }
+            docs.push(
+                "Every role, in ascending privilege: each role includes the ones before it.".into(),
+            );
+            out.push_str(&jsdoc(&docs, ""));
+        }
+        None => out.push_str("/** Every role: the model has no role enum. */\n"),
+    }
+    out.push_str("export const ROLES = [");
+    if roles.is_empty() {
+        out.push_str("] as const;\n");
+    } else {
+        out.push('\n');
+        for v in roles {
+            out.push_str(&jsdoc(&v.docs, "  "));
+            let _ = writeln!(out, "  {},", string_literal(&v.wire));
+        }
+        out.push_str("] as const;\n");
+    }
+    out.push_str("\n/** A role. */\nexport type Role = (typeof ROLES)[number];\n");
+
+    // Permissions.
+    out.push('\n');
+    let typed = typed_permissions(model, perm);
+    match perm {
+        Some(p) => {
+            let mut docs = p.docs.clone();
+            if !docs.is_empty() {
+                docs.push(String::new());
+            }
+            docs.push("Every permission.".into());
+            out.push_str(&jsdoc(&docs, ""));
+            out.push_str("export const PERMISSIONS = [\n");
+            for v in p.variants() {
+                out.push_str(&jsdoc(&v.docs, "  "));
+                let _ = writeln!(out, "  {},", string_literal(&v.wire));
+            }
+            out.push_str("] as const;\n");
+        }
+        None => {
+            out.push_str("/** Every permission: the model has no permission enum, permissions are free-form strings. */\nexport const PERMISSIONS: readonly string[] = [];\n");
+        }
+    }
+    if typed {
+        out.push_str(
+            "\n/** A permission. */\nexport type Permission = (typeof PERMISSIONS)[number];\n",
+        );
+    } else {
+        out.push_str("\n/** A permission: free-form, as the model keeps permissions as strings. */\nexport type Permission = string;\n");
+    }
+
+    // Subjects.
+    let _ = write!(
+        out,
+        r#"
+/** What the checks read from a next-auth `JWT` or `User`, or from a `Session`'s `user`. */
+export interface AuthPrincipal {{
+{principal_members}}}
+
+/**
+ * Anything a request can be authorised by: a next-auth `Session`, `JWT` or `User`, or nothing
+ * (`null` or `undefined`, which never have access).
+ */
+export type AuthSubject =
+  | AuthPrincipal
+  | {{ readonly {session_prop}?: AuthPrincipal | null }}
+  | null
+  | undefined;
+
+const SESSION_ROLE_KEYS: readonly string[] = {role_session};
+const ROLE_KEYS: readonly string[] = {role_other};
+const SESSION_PERMISSION_KEYS: readonly string[] = {perm_session};
+const PERMISSION_KEYS: readonly string[] = {perm_other};
+
+function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: readonly string[]): unknown {{
+  if (subject === null || subject === undefined || typeof subject !== "object") {{
+    return undefined;
+  }}
+  let holder: object = subject;
+  let keys = elsewhere;
+  if ({is_session}) {{
+    const user: unknown = (subject as Readonly<Record<string, unknown>>)[{session_lit}];
+    if (user === null || typeof user !== "object") {{
+      return undefined;
+    }}
+    holder = user;
+    keys = inSession;
+  }}
+  for (const key of keys) {{
+    if (Object.prototype.hasOwnProperty.call(holder, key)) {{
+      const value: unknown = (holder as Readonly<Record<string, unknown>>)[key];
+      if (value !== undefined) {{
+        return value;
+      }}
+    }}
+  }}
+  return undefined;
+}}
+
+function rank(role: string): number {{
+  return (ROLES as readonly string[]).indexOf(role);
+}}
+
+function rolesOf(subject: AuthSubject): readonly string[] {{
+  const value = claim(subject, SESSION_ROLE_KEYS, ROLE_KEYS);
+  if (typeof value === "string") {{
+    return [value];
+  }}
+  if (Array.isArray(value)) {{
+    return value.filter((r): r is string => typeof r === "string");
+  }}
+  return [];
+}}
+
+function permissionsOf(subject: AuthSubject): readonly string[] {{
+  const value = claim(subject, SESSION_PERMISSION_KEYS, PERMISSION_KEYS);
+  if (Array.isArray(value)) {{
+    return value.filter((p): p is string => typeof p === "string");
+  }}
+  return [];
+}}
+
+/** Whether `subject` holds `role` or a role above it in the hierarchy. */
+export function hasRole(subject: AuthSubject, role: Role): boolean {{
+  const wanted = rank(role);
+  if (wanted < 0) {{
+    return false;
+  }}
+  return rolesOf(subject).some((mine) => rank(mine) >= wanted);
+}}
+
+/** Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). */
+export function hasPermission(subject: AuthSubject, permission: Permission): boolean {{
+  return permissionsOf(subject).includes(permission);
+}}
+
+/** Whether `subject` holds at least one of `permissions` (false for an empty list). */
+export function hasAnyPermission(subject: AuthSubject, permissions: readonly Permission[]): boolean {{
+  const mine = permissionsOf(subject);
+  return permissions.some((p) => mine.includes(p));
+}}
+
+/**
+ * Whether `subject` holds every one of `permissions` (true for an empty list, but only when there
+ * is a subject: `null` and `undefined` never have access).
+ */
+export function hasAllPermissions(subject: AuthSubject, permissions: readonly Permission[]): boolean {{
+  if (subject === null || subject === undefined || typeof subject !== "object") {{
+    return false;
+  }}
+  const mine = permissionsOf(subject);
+  return permissions.every((p) => mine.includes(p));
+}}
+"#,
+        principal_members =
+            principal_members(&role_session, &role_other, &perm_session, &perm_other),
+        session_prop = super::types::property_key(&session_key),
+        session_lit = string_literal(&session_key),
+        role_session = list(&role_session),
+        role_other = list(&role_other),
+        perm_session = list(&perm_session),
+        perm_other = list(&perm_other),
+    );
+
+    for (name, v) in &preds {
+        let mut docs = vec![format!(
+            "Whether `subject` is at least `{}` (`hasRole(subject, {})`).",
+            v.wire,
+            string_literal(&v.wire)
+        )];
+        if !v.docs.is_empty() {
+            docs.push(String::new());
+            docs.extend(v.docs.iter().cloned());
+        }
+        out.push('\n');
+        out.push_str(&jsdoc(&docs, ""));
+        let _ = writeln!(
+            out,
+            "export function {name}(subject: AuthSubject): boolean {{\n  return hasRole(subject, {});\n}}",
+            string_literal(&v.wire)
+        );
+    }
+    Ok(out)
+}
+
+fn principal_members(rs: &[String], ro: &[String], ps: &[String], po: &[String]) -> String {
+    let mut keys: Vec<String> = Vec::new();
+    for k in rs.iter().chain(ro).chain(ps).chain(po) {
+        push_unique(&mut keys, k);
+    }
+    if keys.is_empty() {
+        // No principal carries a role or permissions; keep the type usable.
+        keys.push("role".into());
+        keys.push("permissions".into());
+    }
+    let mut out = String::new();
+    for k in keys {
+        let _ = writeln!(
+            out,
+            "  readonly {}?: unknown;",
+            super::types::property_key(&k)
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::predicate_name;
+
+    #[test]
+    fn predicate_names_are_pascal_case() {
+        assert_eq!(predicate_name("Admin"), "isAdmin");
+        assert_eq!(predicate_name("SuperAdmin"), "isSuperAdmin");
+        assert_eq!(predicate_name("super_admin"), "isSuperAdmin");
+        assert_eq!(predicate_name("SUPER_ADMIN"), "isSuperAdmin");
+    }
+}

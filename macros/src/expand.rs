@@ -1,0 +1,323 @@
+//! Code generation for the derives.
+
+use authgen_codegen::frontend::{self, ast::Container};
+use authgen_codegen::model::{FieldRole, ItemKind};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+/// Expands one derive: the real impls, or every error plus stub impls.
+pub fn expand(input: &syn::DeriveInput, kind: ItemKind) -> TokenStream {
+    let (container, errors) = frontend::parse_derive(input, kind);
+    if errors.is_empty() {
+        if let Some(c) = container {
+            return real(&c);
+        }
+    }
+    let errors = errors.iter().map(syn::Error::to_compile_error);
+    let stub = stub(input, kind, container.as_ref());
+    quote! { #(#errors)* #stub }
+}
+
+fn krate_of(input: &syn::DeriveInput, container: Option<&Container>) -> syn::Path {
+    container.map(|c| c.krate.clone()).unwrap_or_else(|| {
+        let _ = input;
+        syn::parse_quote!(::authgen)
+    })
+}
+
+/// After an error: the impls other code relies on, with bodies that are never reached (the crate
+/// does not compile), so one mistake does not turn into many.
+fn stub(input: &syn::DeriveInput, kind: ItemKind, container: Option<&Container>) -> TokenStream {
+    let krate = krate_of(input, container);
+    let ident = &input.ident;
+    let (impl_g, ty_g, where_g) = input.generics.split_for_impl();
+    let marker = quote! { impl #impl_g #krate::__private::Described for #ident #ty_g #where_g {} };
+    match kind {
+        ItemKind::Role
+            if input.generics.params.is_empty() && matches!(input.data, syn::Data::Enum(_)) =>
+        {
+            quote! {
+                #marker
+                impl #krate::Role for #ident {
+                    const ALL: &'static [Self] = &[];
+                    fn rank(self) -> usize { ::core::unreachable!() }
+                    fn as_str(self) -> &'static str { ::core::unreachable!() }
+                }
+            }
+        }
+        ItemKind::Permission
+            if input.generics.params.is_empty() && matches!(input.data, syn::Data::Enum(_)) =>
+        {
+            quote! {
+                #marker
+                impl #krate::Permission for #ident {
+                    fn as_str(&self) -> &str { ::core::unreachable!() }
+                }
+            }
+        }
+        _ => marker,
+    }
+}
+
+fn doc(text: &str) -> TokenStream {
+    let text = format!(" {text}");
+    quote! { #[doc = #text] }
+}
+
+fn real(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let json = serde_json::to_string(&c.item).expect("the model always serializes");
+    let describe = quote! {
+        impl #krate::__private::Described for #ident {}
+        #krate::__describe!(#ident, #json);
+    };
+    let body = match c.kind {
+        ItemKind::Role => role(c),
+        ItemKind::Permission => permission(c),
+        ItemKind::Type if !c.variants.is_empty() => unit_enum(c),
+        _ => principal(c),
+    };
+    let checks = named_checks(c);
+    quote! {
+        #describe
+        #body
+        #checks
+    }
+}
+
+/// `ALL`, `as_str`, `FromStr`, `Display` for any unit enum.
+fn enum_basics(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let name = ident.to_string();
+    let variants = &c.variants;
+    let wires: Vec<&str> = c.item.variants().iter().map(|v| v.wire.as_str()).collect();
+    let n = variants.len();
+    let all_doc = doc(&format!("Every `{name}`, in declaration order."));
+    let as_str_doc = doc("The wire name, as serde writes it.");
+    quote! {
+        #[automatically_derived]
+        impl #ident {
+            #all_doc
+            pub const ALL: [#ident; #n] = [#(#ident::#variants),*];
+            #as_str_doc
+            pub const fn as_str(&self) -> &'static str {
+                match self { #(#ident::#variants => #wires,)* }
+            }
+        }
+        #[automatically_derived]
+        impl ::core::str::FromStr for #ident {
+            type Err = #krate::ParseEnumError;
+            fn from_str(s: &str) -> ::core::result::Result<Self, Self::Err> {
+                match s {
+                    #(#wires => ::core::result::Result::Ok(#ident::#variants),)*
+                    _ => ::core::result::Result::Err(#krate::ParseEnumError::new(#name, s, &[#(#wires),*])),
+                }
+            }
+        }
+        #[automatically_derived]
+        impl ::core::fmt::Display for #ident {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn unit_enum(c: &Container) -> TokenStream {
+    enum_basics(c)
+}
+
+fn role(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let vis = &c.vis;
+    let variants = &c.variants;
+    let ranks = 0..variants.len();
+    let basics = enum_basics(c);
+    let ext = c
+        .ext_trait
+        .clone()
+        .unwrap_or_else(|| format_ident!("{}Ext", ident));
+    let checks = c.item.variants().iter().zip(variants).map(|(v, var)| {
+        let method = format_ident!(
+            "is_{}",
+            authgen_codegen::frontend::case::RenameRule::SnakeCase.apply_to_variant(&v.name)
+        );
+        let d = doc(&format!(
+            "Whether the subject is at least `{}` (`{}`); `None` never is.",
+            v.name, v.wire
+        ));
+        quote! { #d fn #method(&self) -> bool { #krate::HasRole::has_role(self, #ident::#var) } }
+    });
+    let ext_doc = doc(&format!(
+        "One check per `{ident}`, for every subject with a `{ident}`: users, sessions, JWT claims and `Option`s of them. \
+         Generated by `#[derive(AuthRole)]`."
+    ));
+    let rank_doc = doc("Position in the hierarchy: 0 for the first declared role.");
+    let includes_doc = doc("Whether this role grants at least `other`'s privileges.");
+    quote! {
+        #basics
+        #[automatically_derived]
+        impl #ident {
+            #rank_doc
+            pub const fn rank(&self) -> usize {
+                match self { #(#ident::#variants => #ranks,)* }
+            }
+            #includes_doc
+            pub const fn includes(&self, other: #ident) -> bool {
+                self.rank() >= other.rank()
+            }
+        }
+        #[automatically_derived]
+        impl #krate::Role for #ident {
+            const ALL: &'static [Self] = &#ident::ALL;
+            fn rank(self) -> usize { #ident::rank(&self) }
+            fn as_str(self) -> &'static str { #ident::as_str(&self) }
+        }
+        #[automatically_derived]
+        impl #krate::HasRole for #ident {
+            type Role = #ident;
+            fn role(&self) -> ::core::option::Option<#ident> { ::core::option::Option::Some(*self) }
+        }
+        #ext_doc
+        #vis trait #ext: #krate::HasRole<Role = #ident> {
+            #(#checks)*
+        }
+        impl<T: #krate::HasRole<Role = #ident> + ?::core::marker::Sized> #ext for T {}
+    }
+}
+
+fn permission(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let basics = enum_basics(c);
+    quote! {
+        #basics
+        #[automatically_derived]
+        impl #krate::Permission for #ident {
+            fn as_str(&self) -> &str { #ident::as_str(self) }
+        }
+    }
+}
+
+/// The first generic type argument of the last path segment (`T` in `Vec<T>`).
+fn first_arg(ty: &syn::Type) -> Option<&syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let seg = p.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(a) = &seg.arguments else {
+        return None;
+    };
+    a.args.iter().find_map(|g| match g {
+        syn::GenericArgument::Type(t) => Some(t),
+        _ => None,
+    })
+}
+
+fn principal(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let mut out = TokenStream::new();
+    for f in &c.fields {
+        let member = &f.member;
+        match f.role {
+            Some(FieldRole::Role) => {
+                let Some(leaf) = f.named.first() else {
+                    continue;
+                };
+                let span = f.ty.span();
+                let value = match (f.optional, f.is_list) {
+                    (false, false) => quote! { ::core::option::Option::Some(self.#member) },
+                    (true, false) => quote! { self.#member },
+                    (false, true) => {
+                        quote! { self.#member.iter().copied().max_by_key(|r| #krate::Role::rank(*r)) }
+                    }
+                    (true, true) => quote! {
+                        self.#member.as_ref().and_then(|v| v.iter().copied().max_by_key(|r| #krate::Role::rank(*r)))
+                    },
+                };
+                let assoc = quote_spanned! {span=> type Role = #leaf; };
+                out.extend(quote! {
+                    #[automatically_derived]
+                    impl #krate::HasRole for #ident {
+                        #assoc
+                        fn role(&self) -> ::core::option::Option<Self::Role> { #value }
+                    }
+                });
+            }
+            Some(FieldRole::Permissions) => {
+                let list = if f.optional {
+                    first_arg(&f.ty)
+                } else {
+                    Some(&f.ty)
+                };
+                let Some(elem) = list.and_then(first_arg) else {
+                    continue;
+                };
+                let span = f.ty.span();
+                let value = if f.optional {
+                    quote! { self.#member.as_deref().unwrap_or(&[]) }
+                } else {
+                    quote! { &self.#member }
+                };
+                let assoc = quote_spanned! {span=> type Permission = #elem; };
+                out.extend(quote! {
+                    #[automatically_derived]
+                    impl #krate::HasPermissions for #ident {
+                        #assoc
+                        fn permissions(&self) -> &[Self::Permission] { #value }
+                    }
+                });
+            }
+            Some(FieldRole::User) => {
+                let Some(user) = f.named.first() else {
+                    continue;
+                };
+                // Delegate to `session.user` when its type carries a role or permissions; the
+                // higher-ranked bound keeps the impl valid (and absent) when it does not.
+                out.extend(quote! {
+                    #[automatically_derived]
+                    impl #krate::HasRole for #ident where for<'__authgen> #user: #krate::HasRole {
+                        type Role = <#user as #krate::HasRole>::Role;
+                        fn role(&self) -> ::core::option::Option<Self::Role> { #krate::HasRole::role(&self.#member) }
+                    }
+                    #[automatically_derived]
+                    impl #krate::HasPermissions for #ident where for<'__authgen> #user: #krate::HasPermissions {
+                        type Permission = <#user as #krate::HasPermissions>::Permission;
+                        fn permissions(&self) -> &[Self::Permission] { #krate::HasPermissions::permissions(&self.#member) }
+                        fn is_present(&self) -> bool { #krate::HasPermissions::is_present(&self.#member) }
+                    }
+                });
+            }
+            None => {}
+        }
+    }
+    out
+}
+
+/// Compile-time checks that every named type a field uses is an authgen type, spanned at the
+/// type so the error points at it.
+fn named_checks(c: &Container) -> TokenStream {
+    let krate = &c.krate;
+    let checks: Vec<TokenStream> = c
+        .fields
+        .iter()
+        .flat_map(|f| f.named.iter())
+        .map(|ty| {
+            let span = ty.span();
+            quote_spanned! {span=> #krate::__private::assert_described::<#ty>(); }
+        })
+        .collect();
+    if checks.is_empty() {
+        return TokenStream::new();
+    }
+    let _ = Span::call_site();
+    quote! {
+        const _: () = {
+            #[allow(dead_code)]
+            fn __authgen_field_types() { #(#checks)* }
+        };
+    }
+}

@@ -1,0 +1,94 @@
+//! Building the model from the derives and writing the same files the CLI writes, from an
+//! application's own test or build step (the way ts-rs users export bindings).
+
+pub use authgen_codegen::config::{Config, Dialect, NextAuth};
+pub use authgen_codegen::model;
+pub use authgen_codegen::output::OutputFile;
+
+use authgen_codegen::diag::Diagnostic;
+
+/// A type with an authgen derive, which can describe itself as a model item.
+///
+/// ```
+/// use authgen::{AuthRole, Describe};
+/// #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)]
+/// enum Role { Reader, Writer }
+/// assert_eq!(Role::describe().variants()[1].wire, "Writer");
+/// ```
+pub trait Describe {
+    /// The model item the derive parsed, identical to what the CLI parses from the source.
+    fn describe() -> model::Item;
+}
+
+/// The model of the given items, in the order given, checked across items.
+///
+/// ```
+/// use authgen::{model_of, AuthRole, AuthUser, Describe};
+/// #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)]
+/// enum Role { Reader, Writer }
+/// #[derive(AuthUser)]
+/// struct User { id: String, role: Role }
+/// let model = model_of(vec![Role::describe(), User::describe()]).unwrap();
+/// assert_eq!(model.user().unwrap().name, "User");
+/// ```
+pub fn model_of(items: Vec<model::Item>) -> Result<model::Model, Vec<Diagnostic>> {
+    authgen_codegen::frontend::check::assemble(items)
+}
+
+/// Builds a model from types with authgen derives: `authgen::model![Role, Permission, User]`.
+/// Panics with every error when the items do not form a valid model (use [`model_of`] to handle
+/// them).
+#[macro_export]
+macro_rules! model {
+    ($($ty:ty),* $(,)?) => {
+        match $crate::model_of(::std::vec![$(<$ty as $crate::Describe>::describe()),*]) {
+            ::core::result::Result::Ok(m) => m,
+            ::core::result::Result::Err(errors) => {
+                let msgs: ::std::vec::Vec<::std::string::String> = errors.iter().map(|e| e.to_string()).collect();
+                ::core::panic!("invalid authgen model:\n{}", msgs.join("\n"))
+            }
+        }
+    };
+}
+
+/// Every generated file for `model` under `config`, rendered in memory: byte-identical to what
+/// `authgen generate` writes for the same model and configuration.
+pub fn render(model: &model::Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    authgen_codegen::output::render_all(model, config)
+}
+
+/// Renders every file and writes the ones whose bytes changed under `base_dir` (the directory
+/// paths in `config` are relative to, as the CLI does for the directory of `authgen.toml`).
+/// Returns the paths written. Errors are the model's (rendered as one message each) or I/O.
+///
+/// ```no_run
+/// # use authgen::{AuthRole, Describe};
+/// # #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)] enum Role { User }
+/// // In a test of the application: keeps `types/` and `schema/` in sync with the Rust model.
+/// let model = authgen::model![Role];
+/// let written = authgen::export(&model, &authgen::Config::default(), std::path::Path::new(".")).unwrap();
+/// assert!(written.is_empty(), "regenerated {written:?}: commit them");
+/// ```
+pub fn export(
+    model: &model::Model,
+    config: &Config,
+    base_dir: &std::path::Path,
+) -> Result<Vec<std::path::PathBuf>, String> {
+    let files = render(model, config).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
+    let mut written = Vec::new();
+    for file in files {
+        let path = base_dir.join(&file.path);
+        match authgen_codegen::write::write_if_changed(&path, file.contents.as_bytes()) {
+            Ok(authgen_codegen::write::Written::Changed) => written.push(path),
+            Ok(authgen_codegen::write::Written::Unchanged) => {}
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        }
+    }
+    Ok(written)
+}

@@ -1,0 +1,181 @@
+//! The seed fixture compiles with the derives, and the helpers mean what they say on a user, a
+//! session, JWT claims and `Option`s of them.
+
+#[path = "../fixtures/seed/model.rs"]
+#[allow(dead_code)]
+mod seed;
+
+use authgen::prelude::*;
+use seed::{Jwt, Permission, Role, RoleExt, Session, SessionUser, User};
+
+fn user(role: Role, permissions: Vec<Permission>) -> User {
+    User {
+        id: "u1".into(),
+        name: Some("Ada".into()),
+        email: Some("ada@example.com".into()),
+        email_verified: None,
+        image: None,
+        role,
+        permissions,
+        created_at: chrono::Utc::now(),
+    }
+}
+
+fn session(role: Role, permissions: Vec<Permission>) -> Session {
+    Session {
+        user: SessionUser {
+            id: "u1".into(),
+            name: None,
+            email: None,
+            image: None,
+            role,
+            permissions,
+        },
+        expires: chrono::Utc::now(),
+        error: None,
+    }
+}
+
+fn jwt(role: Role, permissions: Vec<Permission>) -> Jwt {
+    Jwt {
+        id: "u1".into(),
+        role,
+        permissions,
+        name: None,
+        email: None,
+        picture: None,
+        sub: Some("u1".into()),
+        iat: None,
+        exp: None,
+        jti: None,
+    }
+}
+
+#[test]
+fn roles_are_ordered_with_wire_names() {
+    assert_eq!(Role::ALL, [Role::User, Role::Moderator, Role::Admin]);
+    assert_eq!(
+        <Role as authgen::Role>::ALL,
+        &[Role::User, Role::Moderator, Role::Admin]
+    );
+    assert_eq!(Role::Admin.as_str(), "ADMIN");
+    assert_eq!(Role::Moderator.to_string(), "MODERATOR");
+    assert_eq!("USER".parse::<Role>(), Ok(Role::User));
+    let err = "admin".parse::<Role>().unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`admin` is not a Role: expected one of USER, MODERATOR, ADMIN"
+    );
+    assert_eq!(Role::User.rank(), 0);
+    assert_eq!(Role::Admin.rank(), 2);
+    assert!(Role::Admin.includes(Role::Moderator));
+    assert!(!Role::User.includes(Role::Moderator));
+    // The wire names are serde's.
+    for r in Role::ALL {
+        assert_eq!(
+            serde_json::to_value(r).unwrap(),
+            serde_json::Value::String(r.as_str().into())
+        );
+    }
+}
+
+#[test]
+fn permissions_have_wire_names() {
+    assert_eq!(Permission::ALL.len(), 3);
+    assert_eq!(Permission::PostsWrite.as_str(), "posts:write");
+    assert_eq!(
+        "users:manage".parse::<Permission>(),
+        Ok(Permission::UsersManage)
+    );
+    assert!("posts:delete".parse::<Permission>().is_err());
+    for p in Permission::ALL {
+        assert_eq!(
+            serde_json::to_value(p).unwrap(),
+            serde_json::Value::String(p.to_string())
+        );
+    }
+}
+
+#[test]
+fn admin_includes_lower_roles_on_every_subject() {
+    let u = user(Role::Admin, vec![]);
+    let s = session(Role::Admin, vec![]);
+    let j = jwt(Role::Admin, vec![]);
+    assert!(u.is_admin() && u.is_moderator() && u.is_user());
+    assert!(u.has_role(Role::User));
+    assert!(s.is_moderator() && s.has_role(Role::User));
+    assert!(j.is_moderator() && j.has_role(Role::Admin));
+    assert!(Some(&u).is_moderator());
+    assert!(Some(&s).has_role(Role::Admin));
+}
+
+#[test]
+fn user_role_does_not_reach_up() {
+    let u = user(Role::User, vec![]);
+    assert!(!u.has_role(Role::Admin));
+    assert!(!u.is_moderator());
+    assert!(u.is_user());
+    let s = session(Role::Moderator, vec![]);
+    assert!(!s.is_admin());
+    assert!(s.is_moderator());
+    let j = jwt(Role::User, vec![]);
+    assert!(!j.has_role(Role::Moderator));
+}
+
+#[test]
+fn permissions_are_exact() {
+    let u = user(Role::Admin, vec![Permission::PostsRead]);
+    // The role does not grant permissions.
+    assert!(!u.has_permission(Permission::UsersManage));
+    assert!(u.has_permission(Permission::PostsRead));
+    assert!(!u.has_permission(Permission::PostsWrite));
+    assert!(u.has_any_permission(&[Permission::PostsWrite, Permission::PostsRead]));
+    assert!(!u.has_any_permission(&[Permission::PostsWrite, Permission::UsersManage]));
+    assert!(!u.has_any_permission::<Permission>(&[]));
+    assert!(u.has_all_permissions(&[Permission::PostsRead]));
+    assert!(!u.has_all_permissions(&[Permission::PostsRead, Permission::PostsWrite]));
+    assert!(u.has_all_permissions::<Permission>(&[]));
+
+    let s = session(
+        Role::User,
+        vec![Permission::PostsWrite, Permission::UsersManage],
+    );
+    assert!(s.has_all_permissions(&[Permission::PostsWrite, Permission::UsersManage]));
+    assert!(!s.has_permission(Permission::PostsRead));
+    let j = jwt(Role::User, vec![Permission::PostsRead]);
+    assert!(j.has_permission(Permission::PostsRead));
+    assert!(!j.has_permission(Permission::PostsWrite));
+}
+
+#[test]
+fn none_never_has_access() {
+    let none_user: Option<&User> = None;
+    let none_session: Option<&Session> = None;
+    let none_jwt: Option<&Jwt> = None;
+    for r in Role::ALL {
+        assert!(!none_user.has_role(r));
+        assert!(!none_session.has_role(r));
+        assert!(!none_jwt.has_role(r));
+    }
+    assert!(!none_user.is_user());
+    assert!(!none_session.is_admin());
+    assert!(!none_jwt.is_moderator());
+    assert!(!none_user.has_permission(Permission::PostsRead));
+    assert!(!none_session.has_any_permission(&Permission::ALL));
+    assert!(!none_jwt.has_all_permissions::<Permission>(&[]));
+    assert!(!None::<User>.has_all_permissions(&[Permission::PostsRead]));
+    // Present subjects still answer normally through Option.
+    let u = user(Role::User, vec![Permission::PostsRead]);
+    assert!(Some(&u).has_all_permissions::<Permission>(&[]));
+    assert!(Some(u).has_permission(Permission::PostsRead));
+}
+
+#[test]
+fn serde_round_trip_uses_the_model_wire_names() {
+    let s = session(Role::Admin, vec![Permission::PostsRead]);
+    let v = serde_json::to_value(&s).unwrap();
+    assert_eq!(v["user"]["role"], "ADMIN");
+    assert_eq!(v["user"]["permissions"][0], "posts:read");
+    let back: Session = serde_json::from_value(v).unwrap();
+    assert!(back.is_admin());
+}

@@ -1,0 +1,9 @@
+use authgen::AuthJwt;
+
+#[derive(AuthJwt)]
+struct Claims {
+    #[auth(unique, column = "x")]
+    sub: String,
+}
+
+fn main() {}

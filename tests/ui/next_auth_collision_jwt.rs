@@ -1,0 +1,10 @@
+use authgen::AuthJwt;
+
+#[derive(AuthJwt)]
+struct Claims {
+    sub: u64,
+    exp: String,
+    picture: Option<bool>,
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use authgen::AuthPermission;
+
+#[derive(AuthPermission)]
+struct Permission(String);
+
+fn main() {}

@@ -1,0 +1,9 @@
+use authgen::AuthUser;
+
+#[derive(AuthUser)]
+struct User {
+    id: String,
+    role: String,
+}
+
+fn main() {}

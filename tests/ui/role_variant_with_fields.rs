@@ -1,0 +1,9 @@
+use authgen::AuthRole;
+
+#[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)]
+enum Role {
+    User,
+    Admin { level: u8 },
+}
+
+fn main() {}

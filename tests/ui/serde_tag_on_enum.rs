@@ -1,0 +1,10 @@
+use authgen::AuthType;
+
+#[derive(AuthType, serde::Serialize)]
+#[serde(tag = "kind")]
+enum Plan {
+    Free,
+    Pro,
+}
+
+fn main() {}

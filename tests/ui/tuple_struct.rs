@@ -1,0 +1,6 @@
+use authgen::AuthJwt;
+
+#[derive(AuthJwt)]
+struct Claims(String, u64);
+
+fn main() {}

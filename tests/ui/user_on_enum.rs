@@ -1,0 +1,8 @@
+use authgen::AuthUser;
+
+#[derive(AuthUser)]
+enum User {
+    Anonymous,
+}
+
+fn main() {}
