@@ -242,3 +242,223 @@ fn init_writes_a_model_that_schema_reads() {
     assert_eq!(out.exit, Exit::Usage);
     assert!(out.stderr.contains("already exists"), "{}", out.stderr);
 }
+
+fn schema_of(label: &str, src: &str) -> authgen_cli::Captured {
+    let dir = scratch(label);
+    std::fs::write(dir.join("m.rs"), src).unwrap();
+    run_captured(&["schema", "--input", "m.rs"], &dir, &[], b"")
+}
+
+fn field<'a>(model: &'a serde_json::Value, item: &str, name: &str) -> &'a serde_json::Value {
+    let item = model["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == item)
+        .unwrap();
+    item["def"]["struct"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["name"] == name)
+        .unwrap()
+}
+
+/// Inputs that used to panic or overflow the stack get a clear error and exit 2.
+#[test]
+fn hostile_inputs_never_crash() {
+    let out = schema_of("qself", "#[derive(AuthType)] struct A { x: <B as T>::C }\n");
+    assert_eq!(out.exit, Exit::Usage);
+    assert!(
+        out.stderr.contains("m.rs:1:35: error: qualified paths"),
+        "{}",
+        out.stderr
+    );
+    let deep = format!(
+        "#[derive(AuthType)] struct A {{ x: {}u8{} }}\n",
+        "Vec<".repeat(3000),
+        ">".repeat(3000)
+    );
+    let out = schema_of("deepgenerics", &deep);
+    assert_eq!(out.exit, Exit::Usage);
+    assert!(
+        out.stderr.contains("type nested too deeply"),
+        "{}",
+        out.stderr
+    );
+    let parens = format!(
+        "fn f() {{ let x = {}1{}; }}\n",
+        "(".repeat(5000),
+        ")".repeat(5000)
+    );
+    let out = schema_of("deepparens", &parens);
+    assert_eq!(out.exit, Exit::Usage);
+    assert!(
+        out.stderr.contains("brackets nested more than 256 deep"),
+        "{}",
+        out.stderr
+    );
+    let out = schema_of(
+        "selfref",
+        "#[derive(AuthType)] struct A { next: Option<Box<Self>> }\n",
+    );
+    assert!(
+        out.stderr.contains("recursive types are not supported"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// The model says what serde_json writes, also for the less common serde attributes.
+#[test]
+fn serde_corners() {
+    let src = r#"
+#[derive(AuthType)]
+struct Extra {
+    #[serde(skip_deserializing)]
+    computed: String,
+    #[serde(skip_serializing)]
+    write_only: Option<String>,
+    meta: serde_json::Map<String, serde_json::Value>,
+    own: crate::Value,
+    counts: std::collections::HashMap<String, u32, std::collections::hash_map::RandomState>,
+}
+#[derive(AuthType)]
+struct Value { v: u8 }
+"#;
+    let out = schema_of("corners", src);
+    assert_eq!(out.exit, Exit::Ok, "{}", out.stderr);
+    let m: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(field(&m, "Extra", "computed")["presence"], "optional");
+    assert_eq!(
+        field(&m, "Extra", "write_only")["presence"],
+        "optional_nullable"
+    );
+    assert_eq!(
+        field(&m, "Extra", "meta")["ty"],
+        serde_json::json!({"type": "map", "of": {"type": "json"}})
+    );
+    assert_eq!(
+        field(&m, "Extra", "own")["ty"],
+        serde_json::json!({"type": "named", "name": "Value"})
+    );
+    assert_eq!(field(&m, "Extra", "counts")["ty"]["type"], "map");
+}
+
+/// Wire formats authgen cannot model, and TypeScript that Rust could not read back, are errors.
+#[test]
+fn refused_shapes() {
+    let src = r#"
+#[derive(AuthRole)] enum Role { User, Admin }
+#[derive(AuthType)] #[serde(tag = "kind")] struct Tagged { x: String }
+#[derive(AuthType)] enum Status { Active, #[serde(skip)] Internal }
+#[derive(AuthType)] struct Inner { role: String, name: i32 }
+#[derive(AuthJwt)]
+struct Jwt {
+    role: Role,
+    #[serde(flatten)]
+    inner: Inner,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    scopes: Vec<String>,
+    #[cfg(feature = "x")]
+    maybe: String,
+}
+#[derive(AuthSessionUser)] struct SessionUser { id: String, role: Box<Role>, permissions: std::collections::HashSet<String> }
+#[cfg_attr(feature = "x", derive(AuthType))] struct Conditional { x: u8 }
+#[cfg(test)]
+mod tests {
+    #[derive(AuthRole)] enum Role { Only }
+}
+"#;
+    let out = schema_of("refused", src);
+    assert_eq!(out.exit, Exit::Usage);
+    let e = &out.stderr;
+    assert!(
+        e.contains("m.rs:3:29: error: `#[serde(tag)]` changes the wire format"),
+        "{e}"
+    );
+    assert!(
+        e.contains("m.rs:4:51: error: an AuthType variant cannot be skipped"),
+        "{e}"
+    );
+    assert!(
+        e.contains("`scopes` has `skip_serializing_if` but no `#[serde(default)]`"),
+        "{e}"
+    );
+    assert!(e.contains("m.rs:13:5: error: authgen reads the model without compiling it and cannot evaluate `cfg` here"), "{e}");
+    assert!(
+        e.contains("the role field must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("the permissions field must be `Vec<P>` or `Option<Vec<P>>`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("`Conditional` derives an authgen type under `cfg_attr`"),
+        "{e}"
+    );
+    // The #[cfg(test)] module is not read: no "derives AuthRole but `Role` already does".
+    assert!(!e.contains("already does"), "{e}");
+}
+
+#[test]
+fn flattened_keys_are_checked() {
+    let src = r#"
+#[derive(AuthRole)] enum Role { User, Admin }
+#[derive(AuthType)] struct Inner { role: String, name: i32 }
+#[derive(AuthJwt)]
+struct Jwt {
+    role: Role,
+    #[serde(flatten)]
+    inner: Inner,
+}
+"#;
+    let out = schema_of("flatten", src);
+    assert_eq!(out.exit, Exit::Usage);
+    let e = &out.stderr;
+    assert!(
+        e.contains("m.rs:8:5: error: `Jwt.inner` flattens a `role` key that `role` also writes"),
+        "{e}"
+    );
+    assert!(e.contains("`Jwt.inner` flattens field `name`, which collides with next-auth's `JWT.name?: string | null`"), "{e}");
+}
+
+#[test]
+fn defaults_fit_their_columns() {
+    let src = r#"
+#[derive(AuthUser)]
+struct User {
+    id: String,
+    #[auth(default = 1000)]
+    small: u8,
+    #[auth(default = "yesterday")]
+    at: chrono::DateTime<chrono::Utc>,
+    #[auth(default = now)]
+    label: String,
+    #[auth(default = -9223372036854775808)]
+    lowest: i64,
+    #[auth(default = null)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    nickname: Option<String>,
+}
+"#;
+    let out = schema_of("defaults", src);
+    assert_eq!(out.exit, Exit::Usage);
+    let e = &out.stderr;
+    assert!(
+        e.contains("m.rs:5:12: error: bad default for `small`: 1000 is out of range for u8"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad default for `at`: a timestamp default is `now`"),
+        "{e}"
+    );
+    assert!(
+        e.contains("bad default for `label`: `now` needs a timestamp field"),
+        "{e}"
+    );
+    assert!(!e.contains("lowest"), "{e}");
+    assert!(!e.contains("nickname"), "{e}");
+    assert!(e.contains("3 errors"), "{e}");
+}

@@ -61,12 +61,25 @@ impl Diagnostic {
         }
         let _ = writeln!(out, "{red}error{reset}{bold}: {}{reset}", self.message);
         if let (Some(loc), Some(src)) = (&self.loc, source) {
-            if let Some(line) = src.lines().nth(loc.line.saturating_sub(1)) {
+            if let Some(full) = src.lines().nth(loc.line.saturating_sub(1)) {
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
+                // A long line shows a window of it around the column.
+                let chars: Vec<char> = full.chars().collect();
+                let col = loc.column.saturating_sub(1).min(chars.len());
+                let (start, end) = (col.saturating_sub(60), (col + 60).min(chars.len()));
+                let mut line: String = chars[start..end].iter().collect();
+                let mut caret_col = col - start;
+                if start > 0 {
+                    line.insert_str(0, "...");
+                    caret_col += 3;
+                }
+                if end < chars.len() {
+                    line.push_str("...");
+                }
                 let caret_pad: String = line
                     .chars()
-                    .take(loc.column.saturating_sub(1))
+                    .take(caret_col)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 let _ = writeln!(out, "{blue}{pad} |{reset}");

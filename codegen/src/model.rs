@@ -269,9 +269,11 @@ impl Targets {
 /// |---|---|---|
 /// | `T` | `Required` | `f: T` |
 /// | `T` with `#[serde(default)]` or `skip_serializing_if` | `Optional` | `f?: T` |
-/// | `Option<T>` with `skip_serializing_if = "Option::is_none"` (with or without `default`) | `Optional` | `f?: T` |
 /// | `Option<T>` | `Nullable` | `f: T \| null` |
-/// | `Option<T>` with `#[serde(default)]` or another `skip_serializing_if` | `OptionalNullable` | `f?: T \| null` |
+/// | `Option<T>` with `#[serde(default)]` or `skip_serializing_if` | `OptionalNullable` | `f?: T \| null` |
+///
+/// Nullable exactly when the Rust type is an `Option` (so the column is nullable too): serde
+/// reads `null` into it even when it never writes one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Presence {

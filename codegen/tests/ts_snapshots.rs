@@ -15,10 +15,13 @@ fn fixture(name: &str) -> Model {
 }
 
 fn config(v: NextAuth, augment_core: bool) -> Config {
-    let mut c = Config::default();
-    c.next_auth = v;
-    c.typescript.augment_core = augment_core;
-    c
+    let mut typescript = Config::default().typescript;
+    typescript.augment_core = augment_core;
+    Config {
+        next_auth: v,
+        typescript,
+        ..Config::default()
+    }
 }
 
 fn snapshot(name: &str, v: NextAuth, augment_core: bool) {

@@ -113,8 +113,10 @@ pub struct SerdeContainer {
 pub struct SerdeField {
     /// The wire name (serialize and deserialize agree, or conflict was reported).
     pub rename: Option<String>,
-    /// `skip`, `skip_serializing` or `skip_deserializing`.
+    /// `skip`: neither written nor read.
     pub skip: bool,
+    /// `skip_serializing` or `skip_deserializing`: only one direction has the key.
+    pub skip_one_way: bool,
     /// `skip_serializing_if = "path"`.
     pub skip_serializing_if: Option<String>,
     /// `default` or `default = "path"`.
@@ -157,8 +159,8 @@ fn check_same(
             format_args!(
                 "conflicting renames: serde serializes this {what} as `{}` but deserializes it as `{}`; \
                  authgen needs one wire name for TypeScript and SQL",
-                sv.unwrap_or("?"),
-                dv.unwrap_or("?")
+                sv.unwrap_or("(serde's default)"),
+                dv.unwrap_or("(serde's default)")
             ),
         );
         return None;
@@ -176,7 +178,17 @@ pub fn serde_container(cx: &Ctxt, attrs: &[syn::Attribute], is_enum: bool) -> Se
                 "rename_all" => {
                     let span = meta.path.span();
                     let (ser, de) = ser_de_names(&meta)?;
-                    let name = check_same(cx, "container's fields", &ser, &de, None);
+                    let name = check_same(
+                        cx,
+                        if is_enum {
+                            "enum's variants"
+                        } else {
+                            "struct's fields"
+                        },
+                        &ser,
+                        &de,
+                        None,
+                    );
                     if let Some(name) = name {
                         match RenameRule::by_name(&name) {
                             Some(rule) => out.rename_all = Some((rule, span)),
@@ -201,7 +213,7 @@ pub fn serde_container(cx: &Ctxt, attrs: &[syn::Attribute], is_enum: bool) -> Se
                     out.default = true;
                     skip_value(&meta)?;
                 }
-                "tag" | "content" | "untagged" if is_enum => {
+                "tag" | "content" | "untagged" => {
                     out.unsupported.push((meta.path.span(), k.clone()));
                     skip_value(&meta)?;
                 }
@@ -242,7 +254,8 @@ pub fn serde_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> SerdeField {
                         out.rename = check_same(cx, "field", &ser, &de, None);
                     }
                 }
-                "skip" | "skip_serializing" | "skip_deserializing" => out.skip = true,
+                "skip" => out.skip = true,
+                "skip_serializing" | "skip_deserializing" => out.skip_one_way = true,
                 "skip_serializing_if" => out.skip_serializing_if = Some(lit_str(&meta)?.value()),
                 "default" => {
                     out.default = true;
@@ -293,7 +306,7 @@ pub fn serde_variant(cx: &Ctxt, attrs: &[syn::Attribute]) -> SerdeVariant {
                 "skip" | "skip_serializing" | "skip_deserializing" => {
                     out.skip = Some(meta.path.span())
                 }
-                "with" | "serialize_with" | "deserialize_with" => {
+                "with" | "serialize_with" | "deserialize_with" | "untagged" => {
                     out.unsupported.push((meta.path.span(), k.clone()));
                     skip_value(&meta)?;
                 }
@@ -454,9 +467,9 @@ fn default_value(expr: &Expr) -> Result<DefaultValue, syn::Error> {
                 Lit::Str(s) => Ok(serde_json::Value::String(s.value())),
                 Lit::Bool(b) => Ok(serde_json::Value::Bool(b.value)),
                 Lit::Int(i) => i
-                    .base10_parse::<i64>()
+                    .base10_parse::<u64>()
                     .map(serde_json::Value::from)
-                    .map_err(|_| syn::Error::new_spanned(i, "integer default out of range for i64")),
+                    .map_err(|_| syn::Error::new_spanned(i, "integer default out of range for u64")),
                 Lit::Float(f) => {
                     let v: f64 = f.base10_parse()?;
                     serde_json::Number::from_f64(v)
@@ -467,8 +480,11 @@ fn default_value(expr: &Expr) -> Result<DefaultValue, syn::Error> {
             },
             Expr::Unary(syn::ExprUnary { op: syn::UnOp::Neg(_), expr: inner, .. }) => match lit(inner)? {
                 serde_json::Value::Number(n) => {
-                    if let Some(i) = n.as_i64() {
-                        Ok(serde_json::Value::from(-i))
+                    if let Some(u) = n.as_u64() {
+                        // -9223372036854775808 is i64::MIN; anything below does not fit.
+                        i64::try_from(-i128::from(u))
+                            .map(serde_json::Value::from)
+                            .map_err(|_| syn::Error::new_spanned(expr, "integer default out of range for i64"))
                     } else {
                         Ok(serde_json::Number::from_f64(-n.as_f64().unwrap_or(0.0))
                             .map(serde_json::Value::Number)

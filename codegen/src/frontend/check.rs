@@ -78,8 +78,69 @@ pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic
         for field in item.fields() {
             check_field(model, item, field, unmarked, &mut errors);
         }
+        check_flattened(model, item, &mut errors);
     }
     errors
+}
+
+/// The keys serde writes for `item`, with flattened structs expanded: (key, field, the flattened
+/// field it came through).
+fn wire_keys<'m>(
+    model: &'m Model,
+    item: &'m Item,
+    depth: usize,
+    out: &mut Vec<(&'m str, &'m Field, Option<&'m Field>)>,
+    via: Option<&'m Field>,
+) {
+    for f in item.fields().iter().filter(|f| f.targets.wire) {
+        if f.flatten {
+            if let (Some(inner), true) = (f.ty.named().and_then(|n| model.get(n)), depth < 8) {
+                wire_keys(model, inner, depth + 1, out, via.or(Some(f)));
+            }
+        } else {
+            out.push((f.wire.as_str(), f, via));
+        }
+    }
+}
+
+/// Flattened fields are the parent's own keys: no key twice, and next-auth's members keep their
+/// types there too.
+fn check_flattened(model: &Model, item: &Item, errors: &mut Vec<Diagnostic>) {
+    if !item.fields().iter().any(|f| f.flatten) {
+        return;
+    }
+    let mut keys = Vec::new();
+    wire_keys(model, item, 0, &mut keys, None);
+    for (i, (key, field, via)) in keys.iter().enumerate() {
+        let Some(via) = via else { continue };
+        if let Some((_, other, _)) = keys[..i]
+            .iter()
+            .chain(keys[i + 1..].iter().filter(|(_, _, v)| v.is_none()))
+            .find(|(k, _, _)| k == key)
+        {
+            errors.push(Diagnostic::new(
+                via.loc.clone(),
+                format!(
+                    "`{}.{}` flattens a `{key}` key that `{}` also writes",
+                    item.name, via.name, other.name
+                ),
+            ));
+            continue;
+        }
+        if field.ts_type.is_none() {
+            if let Some(m) = super::next_auth_member(item.kind, key) {
+                if !(m.matches)(&field.ty) {
+                    errors.push(Diagnostic::new(
+                        via.loc.clone(),
+                        format!(
+                            "`{}.{}` flattens field `{}`, which collides with next-auth's `{}.{}`: its type must match",
+                            item.name, via.name, field.name, m.base, m.decl
+                        ),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 fn kind_phrase(kind: ItemKind) -> &'static str {
@@ -183,7 +244,8 @@ fn check_field(
             ));
         }
     }
-    if let Some(default) = &field.default {
+    // Defaults of plain types were checked with the item (see `lower`); enums need the model.
+    if let (Some(default), Some(_)) = (&field.default, field.ty.named()) {
         if let Err(why) = check_default(model, field, default) {
             errors.push(Diagnostic::new(
                 field.loc.clone(),
@@ -193,7 +255,11 @@ fn check_field(
     }
 }
 
-fn check_default(model: &Model, field: &Field, default: &DefaultValue) -> Result<(), String> {
+pub(crate) fn check_default(
+    model: &Model,
+    field: &Field,
+    default: &DefaultValue,
+) -> Result<(), String> {
     match default {
         DefaultValue::Sql(_) => Ok(()),
         DefaultValue::Now => match field.ty {
@@ -224,13 +290,33 @@ fn value_fits(model: &Model, ty: &Type, v: &serde_json::Value) -> Result<(), Str
     match (ty, v) {
         (Type::String, V::String(_)) | (Type::Bool, V::Bool(_)) | (Type::Json, _) => Ok(()),
         (Type::Uuid, V::String(s)) if s.len() == 36 => Ok(()),
-        (Type::Int { signed, .. }, V::Number(n))
-            if n.is_i64() && (*signed || n.as_i64().unwrap_or(-1) >= 0) =>
-        {
-            Ok(())
+        (Type::Int { signed, bits }, V::Number(n)) => {
+            let v = n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+                .ok_or_else(|| format!("{n} is not an integer"))?;
+            let bits = u32::from((*bits).min(127));
+            let (min, max) = if *signed {
+                (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+            } else {
+                (0, (1i128 << bits) - 1)
+            };
+            if (min..=max).contains(&v) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "{v} is out of range for {}",
+                    describe(&Type::Int {
+                        signed: *signed,
+                        bits: bits as u8
+                    })
+                ))
+            }
         }
-        (Type::Float { .. }, V::Number(_)) => Ok(()),
-        (Type::DateTime { .. }, V::String(_)) => Ok(()),
+        (Type::DateTime { .. }, V::String(_)) => Err(
+            "a timestamp default is `now`, or a SQL expression with `default_sql = \"...\"`".into(),
+        ),
         (Type::List { of }, V::Array(items)) => {
             items.iter().try_for_each(|i| value_fits(model, of, i))
         }

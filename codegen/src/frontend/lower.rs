@@ -54,6 +54,7 @@ pub fn lower(
             );
         }
     }
+    reject_cfg(cx, &input.attrs, "item");
     let krate = auth
         .krate
         .as_ref()
@@ -109,12 +110,13 @@ pub fn lower(
                     }
                 }
                 if let Some(span) = sv.skip {
-                    if kind == ItemKind::Type {
-                        continue;
-                    }
-                    cx.error_at(span, format!("an {derive} variant cannot be skipped: every value must have a wire name"));
+                    cx.error_at(
+                        span,
+                        format!("an {derive} variant cannot be skipped: authgen needs every value of the enum on the wire"),
+                    );
                     continue;
                 }
+                reject_cfg(cx, &v.attrs, "variant");
                 let name = unraw(&v.ident);
                 let wire = sv
                     .rename
@@ -305,6 +307,15 @@ fn lower_fields(
         }
 
         let presence = presence(lowered.optional, &s, container_default);
+        if wire {
+            check_presence(cx, &ident, lowered.optional, &s, container_default);
+        }
+        reject_cfg(cx, &f.attrs, "field");
+        // A special field whose shape the generated code cannot read gets no generated impl.
+        let ast_role = match role {
+            Some(r) if !check_special_shape(cx, r, &f.ty, a.ts_type.is_some()) => None,
+            other => other,
+        };
         let is_list = matches!(lowered.ty, Type::List { .. });
         let wire_name = s
             .rename
@@ -346,6 +357,15 @@ fn lower_fields(
             loc: loc(ident.span()),
             ty_loc: loc(f.ty.span()),
         };
+        if let (Some(default), Some((_, span))) = (&field.default, &a.default) {
+            if field.ty.named().is_none() {
+                if let Err(why) =
+                    super::check::check_default(&crate::model::Model::default(), &field, default)
+                {
+                    cx.error_at(*span, format!("bad default for `{}`: {why}", field.name));
+                }
+            }
+        }
         let named_leaves = if a.ts_type.is_some() {
             Vec::new()
         } else {
@@ -356,7 +376,7 @@ fn lower_fields(
             ast::Field {
                 member: ident,
                 ty: f.ty.clone(),
-                role,
+                role: ast_role,
                 optional: lowered.optional,
                 is_list,
                 named: named_leaves,
@@ -375,24 +395,109 @@ fn role_name(role: Option<FieldRole>) -> &'static str {
     }
 }
 
-/// The presence rule (see [`Presence`]).
+/// The presence rule (see [`Presence`]). A key one direction skips may be missing.
 fn presence(optional: bool, s: &attr::SerdeField, container_default: bool) -> Presence {
-    let default = s.default || container_default;
+    let default = s.default || container_default || s.skip_one_way;
     match (optional, &s.skip_serializing_if) {
         (false, None) if !default => Presence::Required,
         (false, _) => Presence::Optional,
-        (true, Some(p)) if is_option_is_none(p) => Presence::Optional,
         (true, None) if !default => Presence::Nullable,
         (true, _) => Presence::OptionalNullable,
     }
 }
 
-fn is_option_is_none(path: &str) -> bool {
-    let p: String = path.chars().filter(|c| !c.is_whitespace()).collect();
-    matches!(
-        p.trim_start_matches("::"),
-        "Option::is_none" | "std::option::Option::is_none" | "core::option::Option::is_none"
-    )
+/// A key serde may leave out when writing must be one serde can do without when reading, or the
+/// TypeScript type (`f?: T`) would let the front end write what Rust cannot read.
+fn check_presence(
+    cx: &Ctxt,
+    ident: &syn::Ident,
+    optional: bool,
+    s: &attr::SerdeField,
+    container_default: bool,
+) {
+    let default = s.default || container_default || s.skip_one_way;
+    if s.skip_serializing_if.is_some() && !default && (!optional || s.with.is_some()) {
+        cx.error_spanned_by(
+            ident,
+            format!(
+                "`{ident}` has `skip_serializing_if` but no `#[serde(default)]`: serde would leave the key out when writing \
+                 and then fail to read it back; add `#[serde(default)]`"
+            ),
+        );
+    }
+}
+
+/// The role and permissions fields are read by the generated code: only the shapes it reads.
+fn check_special_shape(cx: &Ctxt, role: FieldRole, ty: &syn::Type, has_ts_type: bool) -> bool {
+    fn outer(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
+        let syn::Type::Path(p) = ty else { return None };
+        let seg = p.path.segments.last()?;
+        let arg = match &seg.arguments {
+            syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|g| match g {
+                syn::GenericArgument::Type(t) => Some(t),
+                _ => None,
+            }),
+            _ => None,
+        };
+        Some((seg.ident.to_string(), arg))
+    }
+    let what = match role {
+        FieldRole::Role => "role",
+        FieldRole::Permissions => "permissions",
+        FieldRole::User => return true,
+    };
+    if has_ts_type {
+        cx.error_spanned_by(
+            ty,
+            format!(
+                "the {what} field cannot have a `ts_type`: authgen types it from the {what} enum"
+            ),
+        );
+        return false;
+    }
+    let mut inner = ty;
+    if let Some(("Option", Some(arg))) = outer(ty).as_ref().map(|(n, a)| (n.as_str(), *a)) {
+        inner = arg;
+    }
+    let ok = match (role, outer(inner)) {
+        (FieldRole::Role, Some((name, Some(_)))) => name == "Vec",
+        (FieldRole::Role, Some((name, None))) => !matches!(name.as_str(), "Box" | "Arc" | "Rc"),
+        (FieldRole::Permissions, Some((name, Some(_)))) => name == "Vec",
+        _ => false,
+    };
+    if !ok {
+        let shapes = if role == FieldRole::Role {
+            "`R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"
+        } else {
+            "`Vec<P>` or `Option<Vec<P>>`"
+        };
+        cx.error_spanned_by(ty, format!("the {what} field must be {shapes}"));
+    }
+    ok
+}
+
+/// The derives see items after `cfg` and `cfg_attr` are applied; the CLI reads the source as
+/// written and cannot evaluate them, so the two would disagree.
+pub(crate) fn reject_cfg(cx: &Ctxt, attrs: &[syn::Attribute], place: &str) {
+    for attr in attrs {
+        let path = attr.path();
+        let relevant = path.is_ident("cfg")
+            || (path.is_ident("cfg_attr") && {
+                let tokens = quote::quote!(#attr).to_string();
+                ["serde", "auth", "derive"]
+                    .iter()
+                    .any(|w| tokens.contains(w))
+            });
+        if relevant {
+            cx.error_spanned_by(
+                attr,
+                format!(
+                    "authgen reads the model without compiling it and cannot evaluate `cfg` here: keep this {place} \
+                     unconditional, or move the conditional part out of the authgen types"
+                ),
+            );
+        }
+    }
 }
 
 /// Options that only make sense on some kinds of item.
@@ -448,7 +553,8 @@ pub struct NextAuthMember {
 /// The names next-auth already declares, per item kind, and the model types that match them.
 pub fn next_auth_member(kind: ItemKind, wire: &str) -> Option<NextAuthMember> {
     fn string(t: &Type) -> bool {
-        matches!(t, Type::String)
+        // A UUID is a string on the wire.
+        matches!(t, Type::String | Type::Uuid)
     }
     fn date(t: &Type) -> bool {
         matches!(t, Type::DateTime { .. })

@@ -34,6 +34,83 @@ pub struct Source {
 /// assert_eq!(model.items[0].variants()[1].wire, "Admin");
 /// ```
 pub fn parse_sources(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
+    // syn parses recursively: deeply nested input is refused up front, and parsing runs on a
+    // thread with a large stack so that any input short of that limit cannot overflow it.
+    let mut errors = Vec::new();
+    for src in sources {
+        if let Some(offset) = too_deep(&src.text) {
+            errors.push(Diagnostic::new(
+                Some(crate::config::loc_of_offset(&src.name, &src.text, offset)),
+                format!("brackets nested more than {MAX_DEPTH} deep: not a model authgen can read"),
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let sources = sources.to_vec();
+    let worker = std::thread::Builder::new()
+        .name("authgen-parse".into())
+        .stack_size(256 << 20);
+    match worker
+        .spawn(move || parse_sources_on_this_thread(&sources))
+        .map(|h| h.join())
+    {
+        Ok(Ok(result)) => result,
+        Ok(Err(_)) => Err(vec![Diagnostic::new(
+            None,
+            "internal error while parsing the input (please report it)",
+        )]),
+        Err(e) => Err(vec![Diagnostic::new(
+            None,
+            format!("cannot start the parser thread: {e}"),
+        )]),
+    }
+}
+
+/// The deepest bracket nesting accepted.
+const MAX_DEPTH: usize = 256;
+
+/// The byte offset where `(`, `[` or `{` first nest deeper than [`MAX_DEPTH`], skipping string
+/// literals and comments.
+fn too_deep(text: &str) -> Option<usize> {
+    let b = text.as_bytes();
+    let (mut i, mut depth) = (0, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i + 1 < b.len() && !(b[i] == b'*' && b[i + 1] == b'/') {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'"' => {
+                i += 1;
+                while i < b.len() && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(i);
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+fn parse_sources_on_this_thread(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
     let mut model = Model::default();
     let mut errors = Vec::new();
     let mut unmarked = BTreeSet::new();
@@ -94,12 +171,26 @@ struct Walk<'a> {
 impl Walk<'_> {
     fn items(&mut self, items: &[syn::Item]) {
         for item in items {
+            let attrs: &[syn::Attribute] = match item {
+                syn::Item::Struct(s) => &s.attrs,
+                syn::Item::Enum(e) => &e.attrs,
+                syn::Item::Union(u) => &u.attrs,
+                syn::Item::Mod(m) => &m.attrs,
+                _ => &[],
+            };
+            // Test-only items are not part of the model (the derives never see them in a build).
+            if attrs.iter().any(is_cfg_test) {
+                continue;
+            }
             match item {
                 syn::Item::Struct(s) => {
                     self.derive_input(&s.attrs, syn::DeriveInput::from(s.clone()))
                 }
                 syn::Item::Enum(e) => {
                     self.derive_input(&e.attrs, syn::DeriveInput::from(e.clone()))
+                }
+                syn::Item::Union(u) => {
+                    self.derive_input(&u.attrs, syn::DeriveInput::from(u.clone()))
                 }
                 syn::Item::Mod(m) => {
                     if let Some((_, inner)) = &m.content {
@@ -113,6 +204,22 @@ impl Walk<'_> {
 
     fn derive_input(&mut self, attrs: &[syn::Attribute], input: syn::DeriveInput) {
         let mut kinds: Vec<(ItemKind, Span)> = Vec::new();
+        for attr in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
+            let tokens = quote::quote!(#attr).to_string();
+            if ItemKind::ALL
+                .iter()
+                .any(|k| tokens.contains(k.derive_name()))
+            {
+                self.errors.push(Diagnostic::new(
+                    Some((self.locate)(attr.pound_token.span)),
+                    format!(
+                        "`{}` derives an authgen type under `cfg_attr`: authgen reads the model without compiling it \
+                         and cannot evaluate that; derive it unconditionally",
+                        input.ident
+                    ),
+                ));
+            }
+        }
         for attr in attrs.iter().filter(|a| a.path().is_ident("derive")) {
             match attr.parse_args_with(Punctuated::<syn::Path, syn::Token![,]>::parse_terminated) {
                 Ok(paths) => {
@@ -159,6 +266,10 @@ impl Walk<'_> {
             }
         }
     }
+}
+
+fn is_cfg_test(attr: &syn::Attribute) -> bool {
+    attr.path().is_ident("cfg") && attr.parse_args::<syn::Ident>().is_ok_and(|i| i == "test")
 }
 
 /// The location of `span` in file `name`: 1-based line and column.

@@ -117,7 +117,13 @@ fn lower_inner(
                 of: Box::new(lower_inner(&s.elem, with, named, depth + 1)?),
             });
         }
-        syn::Type::Path(_) => {}
+        syn::Type::Path(p) if p.qself.is_none() => {}
+        syn::Type::Path(_) => {
+            return Err(unsupported(
+                ty,
+                "qualified paths (`<T as Trait>::X`) are not supported: name the type directly",
+            ));
+        }
         syn::Type::Tuple(t) if t.elems.is_empty() => {
             return Err(unsupported(
                 ty,
@@ -133,8 +139,36 @@ fn lower_inner(
             ));
         }
     }
-    let seg = last_segment(ty).expect("a path type");
+    let Some(seg) = last_segment(ty) else {
+        return Err(unsupported(
+            ty,
+            "qualified paths (`<T as Trait>::X`) are not supported: name the type directly",
+        ));
+    };
     let name = seg.ident.to_string();
+    if name == "Self" {
+        return Err(unsupported(
+            ty,
+            "recursive types are not supported: authgen types are trees",
+        ));
+    }
+    // `crate::Value`, `self::Uuid`, `super::Map`: the application's own type, whatever its name.
+    if let syn::Type::Path(p) = ty {
+        let first = p.path.segments.first().map(|s| s.ident.to_string());
+        if p.path.segments.len() > 1 && matches!(first.as_deref(), Some("crate" | "self" | "super"))
+        {
+            if !matches!(seg.arguments, PathArguments::None) {
+                return Err(unsupported(
+                    ty,
+                    format!(
+                        "generic type `{name}<..>` is not supported: authgen types are not generic"
+                    ),
+                ));
+            }
+            named.push(ty.clone());
+            return Ok(Type::Named { name });
+        }
+    }
     let args = generic_args(seg);
     let one = |what: &str| -> Result<&syn::Type, Unsupported> {
         if args.len() == 1 {
@@ -192,14 +226,20 @@ fn lower_inner(
             Type::Uuid
         }
         "Value" => Type::Json,
+        // serde_json::Map<String, Value>
         "Map" if args.is_empty() => Type::Map { of: Box::new(Type::Json) },
+        "Map" if args.len() == 2 => match lower_inner(args[0], None, &mut Vec::new(), depth + 1)? {
+            Type::String => Type::Map { of: Box::new(lower_inner(args[1], with, named, depth + 1)?) },
+            _ => return Err(unsupported(args[0], "map keys must be strings to be a JSON object")),
+        },
         "Option" => Type::Nullable { of: Box::new(lower_inner(one("Option")?, with, named, depth + 1)?) },
         "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => {
             Type::List { of: Box::new(lower_inner(one(&name)?, with, named, depth + 1)?) }
         }
         "Box" | "Arc" | "Rc" => lower_inner(one(&name)?, with, named, depth + 1)?,
         "HashMap" | "BTreeMap" | "IndexMap" => {
-            if args.len() != 2 {
+            // A third argument is the hasher.
+            if args.len() < 2 {
                 return Err(unsupported(ty, format!("`{name}` needs a key and a value type")));
             }
             match lower_inner(args[0], None, &mut Vec::new(), depth + 1)? {

@@ -146,7 +146,7 @@ impl Ctx<'_> {
             }
         }
     }
-    fn from_def(&self, t: &Table, c: &Column) -> String {
+    fn old_def(&self, t: &Table, c: &Column) -> String {
         column_def_with(self.d, self.from, t, c, &|n| n.to_owned())
     }
     fn to_def(&self, t: &Table, c: &Column) -> String {
@@ -311,7 +311,7 @@ pub fn diff(
                         ));
                     }
                     p.names.insert(fc.name.clone(), new_name.clone());
-                    if cx.from_def(ft, fc) != cx.to_def(tt, tc) {
+                    if cx.old_def(ft, fc) != cx.to_def(tt, tc) {
                         p.altered.push((fc, tc));
                     }
                 }

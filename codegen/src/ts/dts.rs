@@ -10,9 +10,12 @@ use crate::model::{Def, Field, FieldRole, Item, ItemKind, Model, Type};
 
 use super::types::{jsdoc, property_key, string_literal, Mapper, Member, Side, Ts};
 
-/// Names next-auth's modules declare that the file refers to inside `declare module` blocks: a
-/// top-level type of the same name would shadow them.
+/// Names the file refers to (next-auth's interfaces inside `declare module` blocks, and the
+/// TypeScript globals it uses): a top-level type of the same name would shadow them.
 const RESERVED: &[&str] = &[
+    "Date",
+    "Record",
+    "Array",
     "DefaultSession",
     "Session",
     "User",
@@ -151,7 +154,7 @@ pub(crate) fn render(
             errors.push(Diagnostic::new(
                 item.loc.clone(),
                 format!(
-                    "`{}` is a name next-auth's types use: the TypeScript output cannot declare a type of that name",
+                    "`{}` is a name the generated declarations already use (next-auth's or TypeScript's): the TypeScript output cannot declare a type of that name",
                     item.name
                 ),
             ).note("rename the Rust type"));

@@ -1,0 +1,8 @@
+use authgen::AuthJwt;
+
+#[derive(AuthJwt)]
+struct Claims {
+    permissions: std::collections::HashSet<String>,
+}
+
+fn main() {}
