@@ -8,12 +8,24 @@
 //! ```
 //!
 //! Environment: `AUTH_SECRET` (v5, the default) or `NEXTAUTH_SECRET` with `NEXT_AUTH=v4`;
-//! `AUTH_SECURE=1` for the `__Secure-` cookie; `ADDR` (default `127.0.0.1:3000`). Database
-//! sessions are not part of this example (JWT sessions only).
+//! `AUTH_SECURE=1` for the `__Secure-` cookie; `ADDR` (default `127.0.0.1:3000`).
+//!
+//! Database sessions (a front end on `session: { strategy: "database" }` with
+//! `@auth/kysely-adapter` or Prisma on SQLite): set `DATABASE_URL` to the SQLite database the
+//! adapter writes (migrated by `authgen migrate`; `AUTH_NAMING` names its naming preset,
+//! `prisma` by default), and `/db/me` and `/db/admin` look the same session cookie up there:
+//!
+//! ```sh
+//! DATABASE_URL=sqlite://app.db AUTH_SECRET=... cargo run -p authgen-runtime --example axum --features axum,sqlite
+//! curl -s localhost:3000/db/me -H "cookie: authjs.session-token=<the sessionToken column>"
+//! ```
 
 use std::sync::Arc;
 
 use authgen_runtime::axum::{Authorized, Requirement, Session};
+use authgen_runtime::db::axum::DbAuthorized;
+use authgen_runtime::db::{DbSession, SessionSchema, SessionStore, ValueKind};
+use authgen_runtime::naming::Preset;
 use authgen_runtime::{guard, GuardError, HasRole, NextAuthVersion, Role, Verifier};
 use axum::routing::get;
 use axum::{Json, Router};
@@ -83,12 +95,63 @@ async fn admin(Authorized(jwt, ..): Authorized<Jwt, Admin>) -> String {
     format!("admin area for {}", jwt.sub)
 }
 
-fn router(verifier: Verifier) -> Router {
-    Router::new()
+/// The user row of a database session: the Auth.js columns plus the app's `role`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DbUser {
+    id: String,
+    name: Option<String>,
+    email: Option<String>,
+    #[serde(default = "default_role")]
+    role: UserRole,
+}
+
+impl HasRole for DbUser {
+    type Role = UserRole;
+    fn role(&self) -> Option<UserRole> {
+        Some(self.role)
+    }
+}
+
+impl Requirement<DbUser> for Admin {
+    fn check(user: &DbUser) -> Result<(), GuardError> {
+        guard::role_at_least(user, UserRole::Admin)
+    }
+}
+
+async fn db_me(s: DbSession<DbUser>) -> Json<Value> {
+    Json(
+        json!({ "id": s.user.id, "name": s.user.name, "email": s.user.email, "role": s.user.role.as_str() }),
+    )
+}
+
+async fn db_admin(DbAuthorized(s, ..): DbAuthorized<DbUser, Admin>) -> String {
+    format!("admin area for {}", s.user.id)
+}
+
+/// The columns the lookup selects: the preset's tables and Auth.js columns, plus `role`.
+fn session_schema(preset: Preset) -> SessionSchema {
+    SessionSchema::preset(preset)
+        .without("emailVerified")
+        .without("image")
+        .column("role", "role", ValueKind::Text)
+}
+
+fn router(verifier: Verifier, sessions: Option<SessionStore<DbUser>>) -> Router {
+    let jwt = Router::new()
         .route("/", get(hello))
         .route("/me", get(me))
         .route("/admin", get(admin))
-        .with_state(Arc::new(verifier))
+        .with_state(Arc::new(verifier));
+    match sessions {
+        Some(store) => jwt.merge(
+            Router::new()
+                .route("/db/me", get(db_me))
+                .route("/db/admin", get(db_admin))
+                .with_state(Arc::new(store)),
+        ),
+        None => jwt,
+    }
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -104,12 +167,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .secret(secret)
         .secure(env("AUTH_SECURE").is_some())
         .build()?;
+    let sessions = match env("DATABASE_URL") {
+        Some(url) => {
+            let pool = sqlx::SqlitePool::connect(&url).await?;
+            let preset: Preset = env("AUTH_NAMING").as_deref().unwrap_or("prisma").parse()?;
+            let store = SessionStore::new(pool, &session_schema(preset))?
+                .with_cookie_name(verifier.cookie_name())
+                .with_cache(10_000, std::time::Duration::from_secs(10));
+            Some(store)
+        }
+        None => None,
+    };
     let addr = env("ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
     eprintln!(
         "listening on http://{addr} (session cookie `{}`)",
         verifier.cookie_name()
     );
-    axum::serve(listener, router(verifier)).await?;
+    axum::serve(listener, router(verifier, sessions)).await?;
     Ok(())
 }

@@ -9,6 +9,8 @@
 //!   cookie, [`keys`] exposes the key derivation.
 //! - Feature `http`: reading the session from an `http::HeaderMap`.
 //! - Feature `axum`: extractors and guards for axum 0.8 (module `axum`).
+//! - Features `postgres`, `mysql`, `sqlite` (each enables `db`): database sessions, the session
+//!   token looked up in the Auth.js tables in one round trip (module [`db`]).
 //!
 //! With `default-features = false` the crate has no dependencies.
 //!
@@ -47,6 +49,9 @@ mod verifier;
 
 #[cfg(feature = "axum")]
 pub mod axum;
+
+#[cfg(feature = "db")]
+pub mod db;
 
 pub use authz::{HasPermissions, HasRole, ParseEnumError, Permission, Role};
 pub use guard::GuardError;
