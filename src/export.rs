@@ -92,3 +92,72 @@ pub fn export(
     }
     Ok(written)
 }
+
+/// The database session lookup's view of the schema `authgen generate` and `authgen migrate`
+/// write for `model` under `config`: the users and sessions tables of the naming preset, and the
+/// user's own columns with the kind of value each holds. Build it once at startup and hand it to
+/// [`runtime::db::SessionStore`](crate::runtime::db::SessionStore).
+///
+/// ```
+/// # #[cfg(feature = "sqlite")] {
+/// use authgen::{AuthRole, AuthUser, Describe};
+/// #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)]
+/// enum Role { User, Admin }
+/// #[derive(AuthUser)]
+/// struct User { id: String, email: Option<String>, role: Role }
+/// let model = authgen::model![Role, User];
+/// let schema = authgen::session_schema(&model, &authgen::Config::default()).unwrap();
+/// assert_eq!(schema.user_table, "users");
+/// assert!(schema.user_columns.iter().any(|c| c.wire == "role"));
+/// # }
+/// ```
+#[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
+pub fn session_schema(
+    model: &model::Model,
+    config: &Config,
+) -> Result<authgen_runtime::db::SessionSchema, Vec<Diagnostic>> {
+    use authgen_codegen::sql::schema::{build, ColType};
+    use authgen_runtime::db::{SessionSchema, UserColumn, ValueKind};
+    let schema = build(model, config)?;
+    let missing = |t: &str| {
+        vec![Diagnostic::new(
+            None,
+            format!("the schema has no {t} table"),
+        )]
+    };
+    let user_t = schema.table("user").ok_or_else(|| missing("user"))?;
+    let session_t = schema.table("session").ok_or_else(|| missing("session"))?;
+    let fields = model.user().map(|u| u.fields()).unwrap_or_default();
+    let kind = |t: &ColType| match t {
+        ColType::Serial
+        | ColType::Text
+        | ColType::Varchar
+        | ColType::Uuid
+        | ColType::Enum { .. } => ValueKind::Text,
+        ColType::Bool => ValueKind::Bool,
+        ColType::SmallInt
+        | ColType::Int
+        | ColType::BigInt
+        | ColType::Decimal
+        | ColType::Real
+        | ColType::Double => ValueKind::Number,
+        ColType::Timestamp => ValueKind::Timestamp,
+        ColType::Json | ColType::TextList => ValueKind::Json,
+        ColType::Custom { .. } => ValueKind::Raw,
+    };
+    let user_columns = user_t
+        .columns
+        .iter()
+        .filter_map(|c| {
+            let f = fields.iter().filter(|f| f.targets.db).find(|f| {
+                authgen_runtime::naming::column_name(&f.wire, f.column.as_deref()) == c.name
+            })?;
+            Some(UserColumn::new(&c.name, &f.wire, kind(&c.ty)))
+        })
+        .collect();
+    Ok(SessionSchema {
+        user_table: user_t.name.clone(),
+        session_table: session_t.name.clone(),
+        user_columns,
+    })
+}

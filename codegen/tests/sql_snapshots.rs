@@ -240,4 +240,22 @@ fn table_overrides_apply() {
     assert_eq!(s.table("user").unwrap().name, "app_users");
     let fk = &s.table("session").unwrap().foreign_keys[0];
     assert_eq!(fk.ref_table, "app_users");
+
+    // The user struct's `#[auth(table = "...")]` names the table too; [sql.tables] must agree.
+    let mut m = model("custom/model.json");
+    m.items.iter_mut().find(|i| i.name == "User").unwrap().table = Some("members".into());
+    let c = config(Dialect::Sqlite, "drizzle", false);
+    let s = build(&m, &c);
+    assert_eq!(s.table("user").unwrap().name, "members");
+    assert_eq!(
+        s.table("account").unwrap().foreign_keys[0].ref_table,
+        "members"
+    );
+    let mut c = config(Dialect::Sqlite, "drizzle", false);
+    c.sql.tables.insert("user".into(), "people".into());
+    let err = schema::build(&m, &c).unwrap_err();
+    assert!(
+        err[0].message.contains("`members`") && err[0].message.contains("`people`"),
+        "{err:?}"
+    );
 }

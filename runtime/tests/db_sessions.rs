@@ -303,7 +303,7 @@ fn kysely_adapter_on_sqlite() {
     runtime().block_on(scenario("kysely", Dialect::Sqlite, "prisma"));
 }
 
-/// The glue from the codegen schema names the seed user's columns with their kinds.
+/// The facade's glue (`authgen::session_schema`) names the seed user's columns with their kinds.
 #[test]
 fn session_schema_from_the_seed_model() {
     let model = seed_model();
@@ -312,10 +312,7 @@ fn session_schema_from_the_seed_model() {
         ("prisma", "User", "Session"),
         ("drizzle", "user", "session"),
     ] {
-        let schema =
-            authgen_codegen::sql::schema::build(&model, &config(Dialect::Postgres, preset))
-                .unwrap();
-        let s = session_schema(&model, &schema);
+        let s = authgen::session_schema(&model, &config(Dialect::Postgres, preset)).unwrap();
         assert_eq!(
             (s.user_table.as_str(), s.session_table.as_str()),
             (user, session)

@@ -111,6 +111,10 @@ fn render_file(d: Dialect, no_tx: bool, lossy: &[String], statements: &[String])
         );
     }
     body.extend(statements.iter().cloned());
+    if statements.is_empty() {
+        // MySQL refuses an empty query; a migration file always holds one statement.
+        body.push("SELECT 1;".into());
+    }
     if no_tx {
         body.push("COMMIT;\nPRAGMA foreign_keys = ON;".into());
     }

@@ -199,14 +199,37 @@ impl Table {
     }
 }
 
-/// The naming preset and table names of `config`.
-pub fn table_names(config: &Config) -> Result<TableNames, Diagnostic> {
+/// The naming preset and table names of `config` and `model`: the preset's names, the user
+/// struct's `#[auth(table = "...")]`, and `[sql.tables]` (which must agree with it).
+pub fn table_names(model: &Model, config: &Config) -> Result<TableNames, Diagnostic> {
     let preset: Preset = config
         .sql
         .naming
         .parse()
         .map_err(|e: String| Diagnostic::new(None, format!("[sql] naming: {e}")))?;
-    TableNames::new(preset, &config.sql.tables)
+    let mut overrides: Vec<(&str, &str)> = config
+        .sql
+        .tables
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    if let Some(user) = model.user() {
+        if let Some(table) = &user.table {
+            match config.sql.tables.get("user") {
+                Some(other) if other != table => {
+                    return Err(Diagnostic::new(
+                        user.loc.clone(),
+                        format!(
+                            "`{}` names its table `{table}` but [sql.tables] says user = `{other}`: keep one",
+                            user.name
+                        ),
+                    ))
+                }
+                _ => overrides.push(("user", table)),
+            }
+        }
+    }
+    TableNames::new(preset, overrides)
         .map_err(|e| Diagnostic::new(None, format!("[sql.tables]: {e}")))
 }
 
@@ -263,7 +286,7 @@ pub fn enum_type_name(rust_name: &str) -> String {
 /// Builds the logical schema of `model` under `config`'s naming preset, table overrides and
 /// WebAuthn setting. Errors name the offending field, type or name.
 pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
-    let names = table_names(config).map_err(|d| vec![d])?;
+    let names = table_names(model, config).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let id_ty = match names.preset.id_kind() {
         IdKind::Serial => ColType::Serial,

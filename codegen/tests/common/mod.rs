@@ -190,22 +190,31 @@ impl Conn {
         match self {
             Conn::Pg(_) => {
                 for (what, sql) in [
-                    ("column", "SELECT table_name::text, column_name::text, data_type::text, udt_name::text, is_nullable::text, column_default::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name <> '_sqlx_migrations'"),
-                    ("enum", "SELECT t.typname::text, string_agg(e.enumlabel::text, ',' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = 'public' GROUP BY t.typname"),
-                    ("index", "SELECT tablename::text, indexname::text, indexdef::text FROM pg_indexes WHERE schemaname = 'public' AND tablename <> '_sqlx_migrations'"),
-                    ("constraint", "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND conrelid::regclass::text <> '_sqlx_migrations'"),
-                    ("sequence", "SELECT sequence_name::text FROM information_schema.sequences WHERE sequence_schema = 'public'"),
+                    ("column", "SELECT table_name::text, column_name::text, data_type::text, udt_name::text, is_nullable::text, column_default::text FROM information_schema.columns WHERE table_schema = current_schema() AND table_name <> '_sqlx_migrations'"),
+                    ("enum", "SELECT t.typname::text, string_agg(e.enumlabel::text, ',' ORDER BY e.enumsortorder) FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE n.nspname = current_schema() GROUP BY t.typname"),
+                    ("index", "SELECT tablename::text, indexname::text, indexdef::text FROM pg_indexes WHERE schemaname = current_schema() AND tablename <> '_sqlx_migrations'"),
+                    ("constraint", "SELECT conrelid::regclass::text, conname::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::text::regnamespace AND conrelid::regclass::text <> '_sqlx_migrations'"),
+                    ("sequence", "SELECT sequence_name::text FROM information_schema.sequences WHERE sequence_schema = current_schema()"),
                 ] {
                     for r in self.rows(sql).await {
                         lines.push(format!("{what}: {r}"));
                     }
+                }
+                // pg_indexes qualifies table names with the schema: leave it out.
+                let schema = self.rows("SELECT current_schema()::text").await.remove(0);
+                for l in &mut lines {
+                    *l = l
+                        .replace(&format!("{schema}.\""), "\"")
+                        .replace(&format!(" {schema}."), " ");
                 }
             }
             Conn::My(_) => {
                 for (what, sql) in [
                     ("column", "SELECT CAST(TABLE_NAME AS CHAR), CAST(COLUMN_NAME AS CHAR), CAST(COLUMN_TYPE AS CHAR), CAST(IS_NULLABLE AS CHAR), CAST(COLUMN_DEFAULT AS CHAR), CAST(EXTRA AS CHAR) FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '_sqlx_migrations'"),
                     ("index", "SELECT CAST(TABLE_NAME AS CHAR), CAST(INDEX_NAME AS CHAR), CAST(NON_UNIQUE AS CHAR), CAST(GROUP_CONCAT(COLUMN_NAME ORDER BY SEQ_IN_INDEX) AS CHAR) FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME <> '_sqlx_migrations' GROUP BY TABLE_NAME, INDEX_NAME, NON_UNIQUE"),
-                    ("check", "SELECT CAST(TABLE_NAME AS CHAR), CAST(CONSTRAINT_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR) FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"),
+                    // MariaDB keeps a column-level CHECK's name (the column's) across a column rename, while
+                    // SHOW CREATE TABLE shows the same table: compare the clauses, not the names.
+                    ("check", "SELECT CAST(TABLE_NAME AS CHAR), CAST(CHECK_CLAUSE AS CHAR) FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()"),
                     ("fk", "SELECT CAST(r.TABLE_NAME AS CHAR), CAST(r.CONSTRAINT_NAME AS CHAR), CAST(r.REFERENCED_TABLE_NAME AS CHAR), CAST(r.DELETE_RULE AS CHAR), CAST(k.COLUMN_NAME AS CHAR) FROM information_schema.REFERENTIAL_CONSTRAINTS r JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = r.CONSTRAINT_SCHEMA AND k.CONSTRAINT_NAME = r.CONSTRAINT_NAME AND k.TABLE_NAME = r.TABLE_NAME WHERE r.CONSTRAINT_SCHEMA = DATABASE()"),
                 ] {
                     for r in self.rows(sql).await {
@@ -297,6 +306,145 @@ pub async fn fresh_introspection(d: Dialect, schema: &Schema, label: &str) -> St
     let mut c = Conn::open(d, db.url()).await;
     c.migrate(&dir).await.expect("fresh migration applies");
     c.introspect().await
+}
+
+/// One user with an account, another with a session (with `one_user`: the first user has both),
+/// and a verification token (Auth.js columns only: the application's columns take their
+/// defaults, so with unique columns only one user fits).
+pub async fn insert_rows(c: &mut Conn, d: Dialect, schema: &Schema, one_user: bool) {
+    let ts = match d {
+        Dialect::Postgres => "'2024-01-02T03:04:05.678Z'",
+        Dialect::Mysql => "'2024-01-02 03:04:05.678'",
+        Dialect::Sqlite => "'2024-01-02T03:04:05.678Z'",
+    };
+    let q = |s: &str| authgen_codegen::sql::dialect::quote(d, s);
+    let name = |key: &str| schema.table(key).expect("Auth.js table").name.clone();
+    let (user, account, session, vt) = (
+        name("user"),
+        name("account"),
+        name("session"),
+        name("verification_token"),
+    );
+    let (u1, u2) = if schema.preset == "pg-adapter" {
+        ("1".to_owned(), "2".to_owned())
+    } else {
+        (
+            "'11111111-1111-4111-8111-111111111111'".to_owned(),
+            "'22222222-2222-4222-8222-222222222222'".to_owned(),
+        )
+    };
+    let second = if one_user {
+        String::new()
+    } else {
+        format!(", ({u2}, NULL, 'bob@example.com', NULL, 'https://example.com/b.png')")
+    };
+    let u2 = if one_user { u1.clone() } else { u2 };
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES ({u1}, 'Ann', 'ann@example.com', {ts}, NULL){second};",
+        q(&user), q("id"), q("name"), q("email"), q("emailVerified"), q("image")
+    ))
+    .await;
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}, {}, {}) VALUES ({u1}, 'oauth', 'github', 'gh-1', 1735689600);",
+        q(&account),
+        q("userId"),
+        q("type"),
+        q("provider"),
+        q("providerAccountId"),
+        q("expires_at")
+    ))
+    .await;
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}) VALUES ('tok-1', {u2}, {ts});",
+        q(&session),
+        q("sessionToken"),
+        q("userId"),
+        q("expires")
+    ))
+    .await;
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}) VALUES ('ann@example.com', 'hash', {ts});",
+        q(&vt),
+        q("identifier"),
+        q("token"),
+        q("expires")
+    ))
+    .await;
+}
+
+/// Separates the fields of a dumped row (values may hold commas).
+pub const FIELD_SEP: &str = "\u{1f}";
+
+/// Every row of every table of `schema`, each column as `table.column=value`, sorted.
+pub async fn dump_all(c: &mut Conn, d: Dialect, schema: &Schema) -> Vec<String> {
+    dump_rows(c, d, schema, schema).await
+}
+
+/// Whether a column's values must survive the change from `b` to `a`: same type, and no NULLs
+/// filled by a new NOT NULL with a default.
+pub fn kept(
+    b: &authgen_codegen::sql::schema::Column,
+    a: &authgen_codegen::sql::schema::Column,
+) -> bool {
+    a.ty == b.ty && a.nullable == b.nullable
+}
+
+/// The rows of the columns `before` and `after` share (see [`kept`]).
+pub async fn dump_rows(c: &mut Conn, d: Dialect, before: &Schema, after: &Schema) -> Vec<String> {
+    let q = |s: &str| authgen_codegen::sql::dialect::quote(d, s);
+    let cast = if d == Dialect::Mysql { "CHAR" } else { "TEXT" };
+    let mut out = Vec::new();
+    for t in &after.tables {
+        let Some(bt) = before.table(&t.key) else {
+            continue;
+        };
+        let cols: Vec<&str> = t
+            .columns
+            .iter()
+            .filter(|col| bt.column(&col.name).is_some_and(|b| kept(b, col)))
+            .map(|col| col.name.as_str())
+            .collect();
+        let select = cols
+            .iter()
+            .map(|col| format!("CAST({} AS {cast})", q(col)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        for row in c
+            .rows(&format!("SELECT {select} FROM {}", q(&t.name)))
+            .await
+        {
+            let values: Vec<&str> = row.split(" | ").collect();
+            let fields: Vec<String> = cols
+                .iter()
+                .zip(values)
+                .map(|(col, v)| format!("{}.{col}={v}", t.key))
+                .collect();
+            out.push(fields.join(FIELD_SEP));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The rows of a previous [`dump_all`] restricted to the columns `before` and `after` share.
+pub fn dump_rows_from(rows: &[String], before: &Schema, after: &Schema) -> Vec<String> {
+    let mut out: Vec<String> = rows
+        .iter()
+        .map(|row| {
+            row.split(FIELD_SEP)
+                .filter(|field| {
+                    let (path, _) = field.split_once('=').unwrap_or((field, ""));
+                    let (key, col) = path.split_once('.').unwrap_or((path, ""));
+                    let b = before.table(key).and_then(|t| t.column(col));
+                    let a = after.table(key).and_then(|t| t.column(col));
+                    matches!((a, b), (Some(a), Some(b)) if kept(b, a))
+                })
+                .collect::<Vec<_>>()
+                .join(FIELD_SEP)
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 pub fn runtime() -> tokio::runtime::Runtime {

@@ -9,9 +9,8 @@ use authgen_codegen::config::{Config, Dialect as CgDialect};
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::model::Model;
 use authgen_codegen::sql::plan::{plan, snapshot_json, SNAPSHOT_FILE};
-use authgen_codegen::sql::schema::{self, ColType, Schema};
-use authgen_runtime::db::{Dialect, Pool, SessionSchema, UserColumn, ValueKind};
-use authgen_runtime::naming::column_name;
+use authgen_codegen::sql::schema;
+use authgen_runtime::db::{Dialect, Pool, SessionSchema};
 use authgen_testkit::db::{Server, TempDb};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -86,52 +85,6 @@ pub fn config(d: Dialect, preset: &str) -> Config {
     c
 }
 
-/// How the lookup renders a column of the codegen schema.
-pub fn value_kind(ty: &ColType) -> ValueKind {
-    match ty {
-        ColType::Serial
-        | ColType::Text
-        | ColType::Varchar
-        | ColType::Uuid
-        | ColType::Enum { .. } => ValueKind::Text,
-        ColType::Bool => ValueKind::Bool,
-        ColType::SmallInt
-        | ColType::Int
-        | ColType::BigInt
-        | ColType::Decimal
-        | ColType::Real
-        | ColType::Double => ValueKind::Number,
-        ColType::Timestamp => ValueKind::Timestamp,
-        ColType::Json | ColType::TextList => ValueKind::Json,
-        ColType::Custom { .. } => ValueKind::Raw,
-    }
-}
-
-/// The glue the facade needs: the lookup's schema from the model and its codegen schema. Every
-/// user column that a field of the user type maps to, read under the field's serde name; the
-/// Auth.js columns the user type has no field for are left out.
-pub fn session_schema(model: &Model, schema: &Schema) -> SessionSchema {
-    let user_t = schema.table("user").expect("a user table");
-    let session_t = schema.table("session").expect("a session table");
-    let fields = model.user().map(|u| u.fields()).unwrap_or_default();
-    let user_columns = user_t
-        .columns
-        .iter()
-        .filter_map(|col| {
-            let field = fields
-                .iter()
-                .filter(|f| f.targets.db)
-                .find(|f| column_name(&f.wire, f.column.as_deref()) == col.name)?;
-            Some(UserColumn::new(&col.name, &field.wire, value_kind(&col.ty)))
-        })
-        .collect();
-    SessionSchema {
-        user_table: user_t.name.clone(),
-        session_table: session_t.name.clone(),
-        user_columns,
-    }
-}
-
 /// A migrated database: kept alive (and dropped) with this value.
 pub struct Migrated {
     pub dialect: Dialect,
@@ -199,7 +152,8 @@ impl Migrated {
             preset,
             url,
             target,
-            session_schema: session_schema(&model, &schema),
+            session_schema: authgen::session_schema(&model, &config(d, preset))
+                .expect("the session schema"),
             _server: server,
             _file: file,
         }
