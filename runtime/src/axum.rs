@@ -199,6 +199,15 @@ where
 /// ```
 pub trait Requirement<T> {
     /// `Ok` to let the request through, `Err(GuardError::Forbidden)` to refuse it with 403.
+    ///
+    /// ```
+    /// use authgen_runtime::{axum::Requirement, GuardError};
+    /// struct Nobody;
+    /// impl Requirement<()> for Nobody {
+    ///     fn check(_: &()) -> Result<(), GuardError> { Err(GuardError::Forbidden) }
+    /// }
+    /// assert_eq!(Nobody::check(&()), Err(GuardError::Forbidden));
+    /// ```
     fn check(claims: &T) -> Result<(), GuardError>;
 }
 

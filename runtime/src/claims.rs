@@ -5,6 +5,8 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use serde_json::{Map, Value};
+
 use crate::error::TokenError;
 
 /// `exp`, `nbf` and `iat`, read without allocating; the payload must be a JSON object.
@@ -142,6 +144,163 @@ impl TimeClaims {
         parsed.map_err(|Failed(name, msg)| TokenError::claims(name, msg))
     }
 
+    /// A fast pre-scan for [`decode`](crate::Verifier::decode), whose typed deserialization
+    /// then validates the whole payload: finds the top-level `exp` / `nbf` / `iat` by walking
+    /// the object's structure (strings skipped with their escapes, nested values by bracket
+    /// depth) without decoding anything else. Any key written with an escape sequence sends it
+    /// to the full parser, so a key is never misread; invalid JSON that slips past the walk is
+    /// refused by the typed deserialization that always follows.
+    pub(crate) fn scan(payload: &[u8]) -> Result<TimeClaims, TokenError> {
+        fn not_object() -> TokenError {
+            TokenError::claims(".", "the claims are not a JSON object")
+        }
+        fn ws(p: &[u8], mut i: usize) -> usize {
+            while matches!(p.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+                i += 1;
+            }
+            i
+        }
+        /// From the opening quote at `i`: the index after the closing quote, and whether the
+        /// string has escapes.
+        fn string(p: &[u8], i: usize) -> Option<(usize, bool)> {
+            let mut j = i + 1;
+            let mut escaped = false;
+            loop {
+                match p.get(j)? {
+                    b'"' => return Some((j + 1, escaped)),
+                    b'\\' => {
+                        escaped = true;
+                        j += 2;
+                    }
+                    _ => j += 1,
+                }
+            }
+        }
+        /// From the first byte of a value at `i`: the index after it.
+        fn value(p: &[u8], i: usize) -> Option<usize> {
+            match p.get(i)? {
+                b'"' => string(p, i).map(|(end, _)| end),
+                b'{' | b'[' => {
+                    let mut depth = 0usize;
+                    let mut j = i;
+                    loop {
+                        match p.get(j)? {
+                            b'"' => {
+                                j = string(p, j)?.0;
+                                continue;
+                            }
+                            b'{' | b'[' => depth += 1,
+                            b'}' | b']' => {
+                                depth -= 1;
+                                if depth == 0 {
+                                    return Some(j + 1);
+                                }
+                            }
+                            _ => {}
+                        }
+                        j += 1;
+                    }
+                }
+                _ => {
+                    let mut j = i;
+                    while !matches!(
+                        p.get(j),
+                        None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                    ) {
+                        j += 1;
+                    }
+                    (j > i).then_some(j)
+                }
+            }
+        }
+
+        let p = payload;
+        let mut i = ws(p, 0);
+        if p.get(i) != Some(&b'{') {
+            return Err(not_object());
+        }
+        i = ws(p, i + 1);
+        let mut out = TimeClaims::default();
+        if p.get(i) == Some(&b'}') {
+            i += 1;
+        } else {
+            loop {
+                if p.get(i) != Some(&b'"') {
+                    return Err(not_object());
+                }
+                let (key_end, escaped) = string(p, i).ok_or_else(not_object)?;
+                if escaped {
+                    return TimeClaims::parse(payload);
+                }
+                let key = &p[i + 1..key_end - 1];
+                i = ws(p, key_end);
+                if p.get(i) != Some(&b':') {
+                    return Err(not_object());
+                }
+                i = ws(p, i + 1);
+                let start = i;
+                i = value(p, i).ok_or_else(not_object)?;
+                let (name, slot) = match key {
+                    b"exp" => ("exp", &mut out.exp),
+                    b"nbf" => ("nbf", &mut out.nbf),
+                    b"iat" => ("iat", &mut out.iat),
+                    _ => ("", &mut None),
+                };
+                if !name.is_empty() {
+                    if slot.is_some() {
+                        return Err(TokenError::claims(name, "the claim appears twice"));
+                    }
+                    let text = &p[start..i];
+                    let number = match text.first() {
+                        Some(b'-' | b'0'..=b'9') => std::str::from_utf8(text)
+                            .ok()
+                            .and_then(|t| t.parse::<f64>().ok()),
+                        _ => None,
+                    };
+                    match number {
+                        Some(n) if n.is_finite() => *slot = Some(n),
+                        _ => {
+                            return Err(TokenError::claims(
+                                name,
+                                "must be a number (seconds since the epoch)",
+                            ))
+                        }
+                    }
+                }
+                i = ws(p, i);
+                match p.get(i) {
+                    Some(b',') => i = ws(p, i + 1),
+                    Some(b'}') => {
+                        i += 1;
+                        break;
+                    }
+                    _ => return Err(not_object()),
+                }
+            }
+        }
+        if ws(p, i) != p.len() {
+            return Err(not_object());
+        }
+        Ok(out)
+    }
+
+    /// The time claims of an already parsed object.
+    pub(crate) fn from_map(map: &Map<String, Value>) -> Result<TimeClaims, TokenError> {
+        let get = |name: &'static str| match map.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(_) => Err(TokenError::claims(
+                name,
+                "must be a number (seconds since the epoch)",
+            )),
+        };
+        Ok(TimeClaims {
+            exp: get("exp")?,
+            nbf: get("nbf")?,
+            iat: get("iat")?,
+        })
+    }
+
     /// Checks the times as jose does (`exp <= now - tolerance` is expired, `nbf > now +
     /// tolerance` is not yet valid), and also refuses an `iat` beyond `now + tolerance`.
     pub(crate) fn check(
@@ -184,9 +343,29 @@ impl TimeClaims {
     }
 }
 
+/// Parses the payload as a JSON object.
+pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenError> {
+    serde_json::from_slice(payload).map_err(|e| {
+        TokenError::claims(
+            ".",
+            &format!(
+                "the claims are not a JSON object ({})",
+                strip_position(&e.to_string())
+            ),
+        )
+    })
+}
+
 /// Deserializes the (already validated) payload into `T`, reporting the field path of a mismatch.
+///
+/// The fast path is plain serde_json; only when it fails is the payload read again with path
+/// tracking, so the common case pays nothing for error paths.
 pub(crate) fn deserialize<T: DeserializeOwned>(payload: &[u8]) -> Result<T, TokenError> {
+    if let Ok(v) = serde_json::from_slice(payload) {
+        return Ok(v);
+    }
     let mut de = serde_json::Deserializer::from_slice(payload);
+    // The payload is one complete JSON object (checked before), so no trailing input here.
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(v) => Ok(v),
         Err(e) => {
@@ -256,6 +435,127 @@ mod tests {
             matches!(&e, TokenError::Claims { path, .. } if path == "iat"),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn time_claims_of_a_map_match_the_streaming_parse() {
+        for p in [
+            &br#"{"exp":10,"nbf":1.5,"iat":3,"x":{"exp":"s"}}"#[..],
+            br#"{}"#,
+            br#"{"iat":-4}"#,
+        ] {
+            let map = parse_object(p).unwrap();
+            assert_eq!(
+                TimeClaims::from_map(&map).unwrap(),
+                TimeClaims::parse(p).unwrap()
+            );
+        }
+        let map = parse_object(br#"{"nbf":[1]}"#).unwrap();
+        assert!(
+            matches!(TimeClaims::from_map(&map), Err(TokenError::Claims { path, .. }) if path == "nbf")
+        );
+        assert_eq!(
+            parse_object(b"[1]").unwrap_err().kind(),
+            TokenErrorKind::Claims
+        );
+    }
+
+    /// The fast scan agrees with the full parse on every valid payload, including decoys in
+    /// nested objects and strings, escapes, whitespace and odd numbers.
+    #[test]
+    fn the_scan_agrees_with_the_full_parse() {
+        let cases: &[&[u8]] = &[
+            br#"{}"#,
+            br#" { } "#,
+            br#"{"exp":10}"#,
+            br#"{"a":{"exp":"x","b":[{"iat":"y"}]},"exp":10,"nbf":1.5,"iat":3,"z":[1,"]}",{"}":"{"}]}"#,
+            br#"{"s":"\"exp\":1,\\","exp" : 1e3 ,"iat":-0.5E+1}"#,
+            b"{\n\t\"exp\"\r:\n12345678901 , \"x\":null,\"y\":true,\"w\":false}",
+            br#"{"\u0065xp":5}"#,
+            br#"{"ex\"p":5,"exp":6}"#,
+            r#"{"ünï":"çødé ✓","exp":7}"#.as_bytes(),
+            br#"{"exp":1,"exp":2}"#,
+            br#"{"exp":"1"}"#,
+            br#"{"nbf":{"a":1}}"#,
+            br#"{"iat":[1]}"#,
+            br#"{"iat":null}"#,
+            br#"{"iat":true}"#,
+            br#"[1]"#,
+            br#""s""#,
+            br#"{"a":1} x"#,
+        ];
+        for c in cases {
+            let full = TimeClaims::parse(c);
+            let fast = TimeClaims::scan(c);
+            match (&full, &fast) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(c)),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.kind(), b.kind(), "{}", String::from_utf8_lossy(c))
+                }
+                _ => panic!("{}: {full:?} vs {fast:?}", String::from_utf8_lossy(c)),
+            }
+        }
+        // The escaped key is found (through the full parser).
+        assert_eq!(
+            TimeClaims::scan(br#"{"\u0065xp":5}"#).unwrap().exp,
+            Some(5.0)
+        );
+        assert_eq!(
+            TimeClaims::scan(br#"{"ex\"p":5,"exp":6}"#).unwrap().exp,
+            Some(6.0)
+        );
+    }
+
+    /// Broken structure is refused by the scan (or, at worst, passed on to the typed parse,
+    /// which refuses it): never a panic.
+    #[test]
+    fn the_scan_refuses_broken_structure_without_panicking() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"{",
+            b"{\"",
+            b"{\"a",
+            b"{\"a\"",
+            b"{\"a\":",
+            b"{\"a\":1",
+            b"{\"a\":1,",
+            b"{\"a\" 1}",
+            b"{\"a\":{",
+            b"{\"a\":[1,",
+            b"{\"a\":\"x}",
+            b"{,}",
+            b"{1:2}",
+            b"{\"a\":1}}",
+            b"}",
+            b"{\"exp\":}",
+            b"{\"a\":\"\\",
+            b"{\"exp\":1e999}",
+            b"{\"exp\":-}",
+            b"\xff",
+            b"{\"a\":]}",
+        ];
+        for c in cases {
+            assert!(
+                TimeClaims::scan(c).is_err(),
+                "{}",
+                String::from_utf8_lossy(c)
+            );
+        }
+        // Garbage never panics.
+        let mut x: u32 = 7;
+        let alphabet = b"{}[]\":,\\ 01e-.\"expnbfiat";
+        for _ in 0..20_000 {
+            let len = (x % 40) as usize;
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 17;
+                    x ^= x << 5;
+                    alphabet[(x as usize) % alphabet.len()]
+                })
+                .collect();
+            let _ = TimeClaims::scan(&bytes);
+        }
     }
 
     #[test]

@@ -310,6 +310,72 @@ impl Verifier {
     }
 }
 
+impl Verifier {
+    /// The `Set-Cookie` values for a response that stores `token` (or, with `None`, signs out)
+    /// given the request's `Cookie` headers: the new cookie(s), plus an expired cookie for every
+    /// session cookie or chunk the browser sent that the new value does not overwrite, as
+    /// next-auth's `SessionStore.chunk` / `clean` do. Without this, a session that shrinks from
+    /// three chunks to one would leave a stale `.2` chunk behind.
+    ///
+    /// ```
+    /// # use authgen_runtime::{NextAuthVersion, Verifier};
+    /// let v = Verifier::builder(NextAuthVersion::V5).secret("a".repeat(32)).build()?;
+    /// let request = "authjs.session-token.0=aaa; authjs.session-token.1=bbb; theme=dark";
+    /// let cookies = v.session_cookie_updates(Some("new"), 60, [request]);
+    /// assert_eq!(cookies, vec![
+    ///     "authjs.session-token=new; Path=/; Max-Age=60; HttpOnly; SameSite=Lax".to_string(),
+    ///     "authjs.session-token.0=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax".to_string(),
+    ///     "authjs.session-token.1=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax".to_string(),
+    /// ]);
+    /// // Signing out expires everything that was sent.
+    /// assert_eq!(v.session_cookie_updates(None, 0, [request]).len(), 2);
+    /// # Ok::<(), authgen_runtime::ConfigError>(())
+    /// ```
+    pub fn session_cookie_updates<'a, I>(
+        &self,
+        token: Option<&str>,
+        max_age_secs: u64,
+        request_cookie_headers: I,
+    ) -> Vec<String>
+    where
+        I: IntoIterator<Item = &'a str>,
+    {
+        let name = self.cookie_name();
+        let secure = if name.starts_with("__Secure-") || name.starts_with("__Host-") {
+            "; Secure"
+        } else {
+            ""
+        };
+        let written: Vec<(String, &str)> = match token {
+            Some(t) => chunk_cookie_value(name, t, self.version().chunk_size()),
+            None => Vec::new(),
+        };
+        let mut out: Vec<String> = written
+            .iter()
+            .map(|(n, v)| {
+                format!("{n}={v}; Path=/; Max-Age={max_age_secs}; HttpOnly; SameSite=Lax{secure}")
+            })
+            .collect();
+        let mut expired: Vec<&str> = Vec::new();
+        for header in request_cookie_headers {
+            for (cookie, _) in pairs(header) {
+                if session_part(cookie, name).is_some()
+                    && !written.iter().any(|(n, _)| n == cookie)
+                    && !expired.contains(&cookie)
+                {
+                    expired.push(cookie);
+                }
+            }
+        }
+        out.extend(
+            expired
+                .into_iter()
+                .map(|n| format!("{n}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}")),
+        );
+        out
+    }
+}
+
 #[cfg(feature = "http")]
 mod headers {
     use std::borrow::Cow;

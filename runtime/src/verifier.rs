@@ -96,12 +96,28 @@ impl fmt::Display for NextAuthVersion {
 }
 
 /// Default clock tolerance, as next-auth's: 15 seconds.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_CLOCK_TOLERANCE.as_secs(), 15);
+/// ```
 pub const DEFAULT_CLOCK_TOLERANCE: Duration = Duration::from_secs(15);
 /// Default session lifetime written by [`Verifier::encode`], as next-auth's: 30 days.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_MAX_AGE.as_secs(), 30 * 24 * 60 * 60);
+/// ```
 pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// Default largest token (or joined cookie value) accepted: 32 KiB.
+///
+/// ```
+/// assert_eq!(authgen_runtime::DEFAULT_MAX_TOKEN_LEN, 32 * 1024);
+/// ```
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 32 * 1024;
 /// Shortest secret accepted without [`VerifierBuilder::allow_weak_secret`]: 32 bytes.
+///
+/// ```
+/// assert_eq!(authgen_runtime::MIN_SECRET_LEN, 32);
+/// ```
 pub const MIN_SECRET_LEN: usize = 32;
 
 /// Configuration of a [`Verifier`]; see [`Verifier::builder`].
@@ -299,20 +315,66 @@ impl VerifierBuilder {
             None => self.version.session_cookie_name(self.secure).to_owned(),
         };
         let salt = self.version.salt(&cookie_name);
-        let keys = self
+        let keys: Vec<KeySet> = self
             .secrets
             .iter()
             .map(|s| KeySet::derive(self.version, s, salt))
             .collect();
+        let known_headers = known_headers(self.version, &keys);
         Ok(Verifier {
             version: self.version,
             keys,
+            known_headers,
             cookie_name,
             clock_tolerance: i64::try_from(self.clock_tolerance.as_secs()).unwrap_or(i64::MAX),
             max_token_len: self.max_token_len,
             max_age: i64::try_from(self.max_age.as_secs()).unwrap_or(i64::MAX),
             require_exp: self.require_exp,
         })
+    }
+}
+
+/// A header segment exactly as next-auth writes it, with what it means.
+struct KnownHeader {
+    segment: String,
+    enc: ContentEncryption,
+    /// The key it names (by `kid`); `None` in v4, where every secret is tried.
+    key: Option<usize>,
+}
+
+fn header_json(version: NextAuthVersion, enc: ContentEncryption, kid: &str) -> String {
+    match version {
+        NextAuthVersion::V4 => String::from(r#"{"alg":"dir","enc":"A256GCM"}"#),
+        NextAuthVersion::V5 => format!(
+            r#"{{"alg":"dir","enc":"{}","kid":"{}"}}"#,
+            enc.as_str(),
+            kid
+        ),
+    }
+}
+
+fn known_headers(version: NextAuthVersion, keys: &[KeySet]) -> Vec<KnownHeader> {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    match version {
+        NextAuthVersion::V4 => vec![KnownHeader {
+            segment: URL_SAFE_NO_PAD.encode(header_json(version, ContentEncryption::A256Gcm, "")),
+            enc: ContentEncryption::A256Gcm,
+            key: None,
+        }],
+        NextAuthVersion::V5 => keys
+            .iter()
+            .enumerate()
+            .flat_map(|(i, k)| {
+                [ContentEncryption::A256CbcHs512, ContentEncryption::A256Gcm].map(|enc| {
+                    KnownHeader {
+                        segment: URL_SAFE_NO_PAD.encode(header_json(version, enc, k.kid(enc))),
+                        enc,
+                        key: Some(i),
+                    }
+                })
+            })
+            .collect(),
     }
 }
 
@@ -358,6 +420,8 @@ pub struct EncodeOptions {
 pub struct Verifier {
     version: NextAuthVersion,
     keys: Vec<KeySet>,
+    /// The header segments next-auth writes for these keys, recognised without parsing.
+    known_headers: Vec<KnownHeader>,
     cookie_name: String,
     clock_tolerance: i64,
     max_token_len: usize,
@@ -476,7 +540,9 @@ impl Verifier {
     /// ```
     pub fn decode_at<T: DeserializeOwned>(&self, token: &str, now: i64) -> Result<T, TokenError> {
         let mut buf = Vec::new();
-        let plain = self.open(token, now, &mut buf)?;
+        let plain = self.open(token, &mut buf)?;
+        // The fast scan is enough here: deserializing `T` validates the whole payload next.
+        TimeClaims::scan(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
         claims::deserialize(plain)
     }
 
@@ -491,7 +557,26 @@ impl Verifier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode_map(&self, token: &str) -> Result<Map<String, Value>, TokenError> {
-        self.decode(token)
+        self.decode_map_at(token, unix_now())
+    }
+
+    /// [`decode_map`](Self::decode_map) with the clock given (seconds since the epoch).
+    ///
+    /// ```
+    /// # use authgen_runtime::{EncodeOptions, NextAuthVersion, Verifier, TokenErrorKind};
+    /// let v = Verifier::builder(NextAuthVersion::V4).secret("a".repeat(32)).build()?;
+    /// let t = v.encode_with(&serde_json::json!({}), EncodeOptions { now: Some(1000), max_age_secs: Some(60), enc: None })?;
+    /// assert_eq!(v.decode_map_at(&t, 1000)?["exp"], 1060);
+    /// assert_eq!(v.decode_map_at(&t, 2000).unwrap_err().kind(), TokenErrorKind::Expired);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn decode_map_at(&self, token: &str, now: i64) -> Result<Map<String, Value>, TokenError> {
+        let mut buf = Vec::new();
+        let plain = self.open(token, &mut buf)?;
+        // One parse: the object, then its times.
+        let map = claims::parse_object(plain)?;
+        TimeClaims::from_map(&map)?.check(now, self.clock_tolerance, self.require_exp)?;
+        Ok(map)
     }
 
     /// Verifies the token and hands its plaintext (a JSON object, times checked) to `f`,
@@ -507,16 +592,12 @@ impl Verifier {
     /// ```
     pub fn verify_with<R>(&self, token: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, TokenError> {
         let mut buf = Vec::new();
-        let plain = self.open(token, unix_now(), &mut buf)?;
+        let plain = self.open_checked(token, unix_now(), &mut buf)?;
         Ok(f(plain))
     }
 
-    fn open<'b>(
-        &self,
-        token: &str,
-        now: i64,
-        buf: &'b mut Vec<u8>,
-    ) -> Result<&'b [u8], TokenError> {
+    /// Verifies the token and decrypts it into `buf`; returns the plaintext (not yet parsed).
+    fn open<'b>(&self, token: &str, buf: &'b mut Vec<u8>) -> Result<&'b [u8], TokenError> {
         if token.len() > self.max_token_len {
             return Err(TokenError::TooLarge {
                 len: token.len(),
@@ -524,18 +605,37 @@ impl Verifier {
             });
         }
         let seg = jwe::split(token)?;
-        let mut header_buf = [0u8; 768];
-        let header = jwe::parse_header(
-            seg.header,
-            &mut header_buf,
-            self.version == NextAuthVersion::V5,
-        )?;
+        // Fast path: the exact header segment next-auth writes for one of our keys (public
+        // data, compared as such); anything else goes through the full header checks.
+        let (enc, choice) = match self.known_headers.iter().find(|h| h.segment == seg.header) {
+            Some(h) => (h.enc, h.key),
+            None => {
+                let mut header_buf = [0u8; 768];
+                let header = jwe::parse_header(
+                    seg.header,
+                    &mut header_buf,
+                    self.version == NextAuthVersion::V5,
+                )?;
+                let choice = match (self.version, header.kid.as_deref()) {
+                    (NextAuthVersion::V5, Some(kid)) => Some(
+                        self.keys
+                            .iter()
+                            .position(|k| k.kid(header.enc) == kid)
+                            .ok_or(TokenError::AuthenticationFailed {
+                                no_matching_secret: true,
+                            })?,
+                    ),
+                    (NextAuthVersion::V5, None) => Some(0),
+                    (NextAuthVersion::V4, _) => None,
+                };
+                (header.enc, choice)
+            }
+        };
         if !seg.encrypted_key.is_empty() {
             return Err(TokenError::malformed(
                 "the encrypted-key segment must be empty with `alg: dir`",
             ));
         }
-        let enc = header.enc;
         let mut iv_buf = [0u8; 32];
         let iv = jwe::decode_fixed(
             seg.iv,
@@ -553,19 +653,11 @@ impl Verifier {
         jwe::decode_ciphertext(seg.ciphertext, buf)?;
         let aad = seg.header.as_bytes();
 
-        let len = match (self.version, header.kid.as_deref()) {
-            (NextAuthVersion::V5, Some(kid)) => {
-                let keys = self.keys.iter().find(|k| k.kid(enc) == kid).ok_or(
-                    TokenError::AuthenticationFailed {
-                        no_matching_secret: true,
-                    },
-                )?;
-                jwe::open(keys, enc, aad, iv, tag, buf)?
-            }
-            (NextAuthVersion::V5, None) => jwe::open(&self.keys[0], enc, aad, iv, tag, buf)?,
-            (NextAuthVersion::V4, _) => {
-                // next-auth 4 has one secret; several are tried in order for rotation. A failed
-                // tag leaves the buffer untouched, so each try sees the ciphertext.
+        let len = match choice {
+            Some(i) => jwe::open(&self.keys[i], enc, aad, iv, tag, buf)?,
+            None => {
+                // next-auth 4 has one secret; several are tried in order for rotation. A
+                // failed tag leaves the buffer untouched, so each try sees the ciphertext.
                 let mut result = Err(TokenError::AuthenticationFailed {
                     no_matching_secret: false,
                 });
@@ -578,7 +670,17 @@ impl Verifier {
                 result?
             }
         };
-        let plain = &buf[..len];
+        Ok(&buf[..len])
+    }
+
+    /// [`open`](Self::open), then the payload must be a JSON object with valid times.
+    fn open_checked<'b>(
+        &self,
+        token: &str,
+        now: i64,
+        buf: &'b mut Vec<u8>,
+    ) -> Result<&'b [u8], TokenError> {
+        let plain = self.open(token, buf)?;
         TimeClaims::parse(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
         Ok(plain)
     }
@@ -650,14 +752,7 @@ impl Verifier {
             (NextAuthVersion::V4, _) => ContentEncryption::A256Gcm,
             (NextAuthVersion::V5, e) => e.unwrap_or(ContentEncryption::A256CbcHs512),
         };
-        let header = match self.version {
-            NextAuthVersion::V4 => String::from(r#"{"alg":"dir","enc":"A256GCM"}"#),
-            NextAuthVersion::V5 => format!(
-                r#"{{"alg":"dir","enc":"{}","kid":"{}"}}"#,
-                enc.as_str(),
-                keys.kid(enc)
-            ),
-        };
+        let header = header_json(self.version, enc, keys.kid(enc));
         jwe::seal(keys, enc, &header, payload)
     }
 }

@@ -669,3 +669,55 @@ fn random_garbage_never_panics() {
         }
     }
 }
+
+#[test]
+fn expiry_is_found_behind_decoys_escapes_and_odd_spacing() {
+    let v = v5();
+    let expired: &[&[u8]] = &[
+        br#"{"x":{"exp":99999999999},"s":"\"exp\":99999999999,","exp":100}"#,
+        br#"{"\u0065xp":100}"#,
+        b"{ \"exp\"\n:\t100 }",
+        br#"{"exp":1.0e2}"#,
+        br#"{"a":[{"exp":99999999999}],"exp":-5}"#,
+    ];
+    for payload in expired {
+        let t = v.seal(payload, None).unwrap();
+        let shown = String::from_utf8_lossy(payload);
+        assert_eq!(
+            decode(&v, &t).unwrap_err().kind(),
+            TokenErrorKind::Expired,
+            "{shown}"
+        );
+        assert_eq!(
+            v.decode_map_at(&t, NOW).unwrap_err().kind(),
+            TokenErrorKind::Expired,
+            "{shown}"
+        );
+        #[derive(Debug, serde::Deserialize)]
+        struct NoTimes {}
+        assert_eq!(
+            v.decode_at::<NoTimes>(&t, NOW).unwrap_err().kind(),
+            TokenErrorKind::Expired,
+            "{shown}"
+        );
+    }
+    // A future `nbf` hidden the same ways.
+    let t = v
+        .seal(
+            br#"{"n":{"nbf":0},"nbf":99999999999,"exp":99999999999}"#,
+            None,
+        )
+        .unwrap();
+    assert_eq!(
+        decode(&v, &t).unwrap_err().kind(),
+        TokenErrorKind::NotYetValid
+    );
+    // Duplicate time claims are refused rather than guessed at.
+    let t = v.seal(br#"{"exp":99999999999,"exp":100}"#, None).unwrap();
+    assert_eq!(decode(&v, &t).unwrap_err().kind(), TokenErrorKind::Claims);
+    // Invalid JSON behind valid times still fails (the typed parse validates everything).
+    let t = v.seal(br#"{"exp":99999999999,"a":01}"#, None).unwrap();
+    assert_eq!(decode(&v, &t).unwrap_err().kind(), TokenErrorKind::Claims);
+    let t = v.seal(br#"{"exp":99999999999,"a":tru}"#, None).unwrap();
+    assert_eq!(decode(&v, &t).unwrap_err().kind(), TokenErrorKind::Claims);
+}

@@ -352,3 +352,74 @@ fn next_auth_get_token_reads_rust_cookies_and_bearer_tokens_and_rust_reads_their
         }
     }
 }
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+enum RoleName {
+    User,
+    Admin,
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Profile {
+    locale: String,
+    teams: Vec<String>,
+}
+
+/// An application's JWT type: next-auth's default claims plus its own.
+#[derive(Debug, serde::Deserialize)]
+struct AppJwt {
+    sub: String,
+    name: Option<String>,
+    email: Option<String>,
+    picture: Option<String>,
+    role: RoleName,
+    permissions: Vec<String>,
+    profile: Profile,
+    iat: i64,
+    exp: i64,
+    jti: String,
+}
+
+#[test]
+fn next_auth_tokens_deserialize_into_the_apps_types() {
+    let good = json!({
+        "sub": "42", "name": "Zoë", "email": null, "picture": "https://example.com/p.png",
+        "role": "ADMIN", "permissions": ["posts:write"], "profile": { "locale": "fr-CH", "teams": ["a", "b"] },
+    });
+    let bad = json!({
+        "sub": "42", "role": "ADMIN", "permissions": ["posts:write"], "profile": { "locale": "fr", "teams": ["a", 7] },
+    });
+    for (version, salt) in [("v4", ""), ("v5", "authjs.session-token")] {
+        let tokens = node(
+            version,
+            "encode",
+            &[
+                json!({ "claims": good, "secret": S1, "salt": salt }),
+                json!({ "claims": bad, "secret": S1, "salt": salt }),
+            ],
+        );
+        let v = verifier(version.parse().unwrap(), &[S1], None, false);
+        let jwt: AppJwt = v.decode(tokens[0].as_str().unwrap()).unwrap();
+        assert_eq!(jwt.sub, "42");
+        assert_eq!(jwt.name.as_deref(), Some("Zoë"));
+        assert_eq!(jwt.email, None);
+        assert_eq!(jwt.picture.as_deref(), Some("https://example.com/p.png"));
+        assert_eq!(jwt.role, RoleName::Admin);
+        assert_eq!(jwt.permissions, ["posts:write"]);
+        assert_eq!(
+            jwt.profile,
+            Profile {
+                locale: "fr-CH".into(),
+                teams: vec!["a".into(), "b".into()]
+            }
+        );
+        assert_eq!(jwt.exp - jwt.iat, 30 * 24 * 3600);
+        assert_eq!(jwt.jti.len(), 36);
+        let e = v.decode::<AppJwt>(tokens[1].as_str().unwrap()).unwrap_err();
+        assert!(
+            matches!(&e, authgen_runtime::TokenError::Claims { path, .. } if path == "profile.teams[1]"),
+            "{version}: {e:?}"
+        );
+    }
+}
