@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use crate::redact::redact;
+
 /// The category of a [`TokenError`], for matching without the details.
 ///
 /// ```
@@ -167,34 +169,6 @@ impl fmt::Display for TokenError {
 }
 
 impl std::error::Error for TokenError {}
-
-/// Removes values taken from the token from a serde message: quoted strings and the name of an
-/// unknown variant or field.
-fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    // `"…"` spans: serde quotes string values with double quotes.
-    if let (Some(a), Some(b)) = (rest.find('"'), rest.rfind('"')) {
-        if b > a {
-            out.push_str(&rest[..a]);
-            out.push_str("\"…\"");
-            rest = &rest[b + 1..];
-        }
-    }
-    // `unknown variant `X`` / `unknown field `X``: the name came from the token.
-    for lead in ["unknown variant `", "unknown field `"] {
-        if let Some(i) = rest.find(lead) {
-            let after = &rest[i + lead.len()..];
-            if let Some(j) = after.find('`') {
-                out.push_str(&rest[..i + lead.len()]);
-                out.push('…');
-                rest = &after[j..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 /// Why a [`Verifier`](crate::Verifier) could not be built.
 ///

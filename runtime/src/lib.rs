@@ -33,6 +33,8 @@
 pub mod authz;
 pub mod guard;
 pub mod naming;
+#[cfg(any(feature = "jwt", feature = "db"))]
+mod redact;
 
 #[cfg(feature = "jwt")]
 mod claims;

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::redact::redact;
+
 use crate::guard::GuardError;
 
 /// The category of a [`SessionError`].
@@ -164,32 +166,6 @@ impl fmt::Display for SessionError {
 }
 
 impl std::error::Error for SessionError {}
-
-/// Removes values read from the row from a serde message: quoted strings and the name of an
-/// unknown variant or field.
-fn redact(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut rest = message;
-    if let (Some(a), Some(b)) = (rest.find('"'), rest.rfind('"')) {
-        if b > a {
-            out.push_str(&rest[..a]);
-            out.push_str("\"…\"");
-            rest = &rest[b + 1..];
-        }
-    }
-    for lead in ["unknown variant `", "unknown field `"] {
-        if let Some(i) = rest.find(lead) {
-            let after = &rest[i + lead.len()..];
-            if let Some(j) = after.find('`') {
-                out.push_str(&rest[..i + lead.len()]);
-                out.push('…');
-                rest = &after[j..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
 
 #[cfg(test)]
 mod tests {
