@@ -141,7 +141,7 @@ pub fn session_schema(
         | ColType::Decimal
         | ColType::Real
         | ColType::Double => ValueKind::Number,
-        ColType::Timestamp => ValueKind::Timestamp,
+        ColType::Timestamp | ColType::TimestampMillis => ValueKind::Timestamp,
         ColType::Json | ColType::TextList => ValueKind::Json,
         ColType::Custom { .. } => ValueKind::Raw,
     };

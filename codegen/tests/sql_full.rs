@@ -70,3 +70,39 @@ cycle_tests! {
     sqlite_prisma_webauthn: Dialect::Sqlite, "prisma", true;
     sqlite_drizzle: Dialect::Sqlite, "drizzle", true;
 }
+
+/// The drizzle preset on SQLite stores timestamps as Drizzle's `timestamp_ms` columns do:
+/// integer epoch milliseconds, with `now` defaults in milliseconds too; the other presets keep
+/// ISO-8601 text (what the Kysely adapter writes).
+#[test]
+fn drizzle_sqlite_timestamps_are_epoch_millis() {
+    runtime().block_on(async {
+        for (preset, expect_type) in [("drizzle", "integer"), ("prisma", "text")] {
+            let label = format!("ms_{preset}");
+            let schema = build(&model("custom/model.json"), &config(Dialect::Sqlite, preset, false));
+            let dir = authgen_testkit::scratch_dir(&label);
+            step(Dialect::Sqlite, &dir, None, &schema, 20260101000000, false).expect("initial migration");
+            let db = Db::new(Dialect::Sqlite, &label).await;
+            let mut c = Conn::open(Dialect::Sqlite, db.url()).await;
+            c.migrate(&dir).await.unwrap();
+            let user = &schema.table("user").unwrap().name;
+            let session = &schema.table("session").unwrap().name;
+            c.exec(&format!("INSERT INTO \"{user}\" (\"id\", \"email\") VALUES ('u1', 'a@b.c')")).await;
+            let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+            let rows = c.rows(&format!("SELECT typeof(\"createdAt\"), CAST(\"createdAt\" AS TEXT) FROM \"{user}\"")).await;
+            assert_eq!(rows.len(), 1, "{preset}: {rows:?}");
+            assert!(rows[0].starts_with(expect_type), "{preset}: {rows:?}");
+            if preset == "drizzle" {
+                let ms: i64 = rows[0].split(" | ").nth(1).unwrap().parse().unwrap();
+                assert!((ms - before).abs() < 60_000, "{preset}: createdAt {ms} is not now ({before}) in milliseconds");
+                let expires = before + 86_400_000;
+                c.exec(&format!(
+                    "INSERT INTO \"{session}\" (\"sessionToken\", \"userId\", \"expires\") VALUES ('t', 'u1', {expires})"
+                ))
+                .await;
+                let rows = c.rows(&format!("SELECT typeof(\"expires\") FROM \"{session}\"")).await;
+                assert!(rows[0].starts_with("integer"), "{rows:?}");
+            }
+        }
+    });
+}

@@ -9,6 +9,9 @@ pub const SQLITE_UUID: &str = "(lower(hex(randomblob(4)) || '-' || hex(randomblo
 /// SQLite's expression for the current time as ISO-8601 with milliseconds (what sqlx and the
 /// Kysely adapter read).
 pub const SQLITE_NOW: &str = "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+/// SQLite's current time as integer epoch milliseconds (Drizzle's `timestamp_ms`).
+pub const SQLITE_NOW_MILLIS: &str =
+    "(CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER))";
 
 /// Quotes an identifier.
 pub fn quote(d: Dialect, name: &str) -> String {
@@ -70,9 +73,10 @@ pub fn col_type_with(
         (Double, Postgres) => "DOUBLE PRECISION",
         (Double, Mysql) => "DOUBLE",
         (Double, Sqlite) => "REAL",
-        (Timestamp, Postgres) => "TIMESTAMPTZ",
-        (Timestamp, Mysql) => "DATETIME(3)",
+        (Timestamp | TimestampMillis, Postgres) => "TIMESTAMPTZ",
+        (Timestamp | TimestampMillis, Mysql) => "DATETIME(3)",
         (Timestamp, Sqlite) => "TEXT",
+        (TimestampMillis, Sqlite) => "INTEGER",
         (Uuid, Postgres) => "UUID",
         (Uuid, Mysql) => "CHAR(36)",
         (Uuid, Sqlite) => "TEXT",
@@ -109,6 +113,7 @@ pub fn default_sql(d: Dialect, ty: &ColType, default: &Default) -> String {
         Default::Now => match d {
             Dialect::Postgres => "now()".into(),
             Dialect::Mysql => "CURRENT_TIMESTAMP(3)".into(),
+            Dialect::Sqlite if *ty == ColType::TimestampMillis => SQLITE_NOW_MILLIS.into(),
             Dialect::Sqlite => SQLITE_NOW.into(),
         },
         Default::Uuid => match d {

@@ -101,6 +101,9 @@ pub enum ColType {
     Double,
     /// A UTC timestamp.
     Timestamp,
+    /// A UTC timestamp that SQLite stores as integer epoch milliseconds (Drizzle's
+    /// `integer(..., { mode: "timestamp_ms" })`); elsewhere the same as `Timestamp`.
+    TimestampMillis,
     /// A UUID.
     Uuid,
     /// Any JSON.
@@ -479,6 +482,15 @@ pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> 
             ));
         }
     }
+    // Drizzle's Auth.js schema keeps SQLite timestamps as integer epoch milliseconds.
+    let mut tables = tables;
+    if names.preset == Preset::Drizzle {
+        for column in tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
+            if column.ty == ColType::Timestamp {
+                column.ty = ColType::TimestampMillis;
+            }
+        }
+    }
     if errors.is_empty() {
         Ok(Schema {
             preset: names.preset.as_str().into(),
@@ -624,9 +636,14 @@ fn check_literal(ty: &ColType, v: &serde_json::Value, enums: &[EnumType]) -> Res
         (_, V::Null) => true,
         (ColType::Custom { .. }, _) => true,
         (ColType::Json, _) => true,
-        (ColType::Text | ColType::Varchar | ColType::Uuid | ColType::Timestamp, V::String(_)) => {
-            true
-        }
+        (
+            ColType::Text
+            | ColType::Varchar
+            | ColType::Uuid
+            | ColType::Timestamp
+            | ColType::TimestampMillis,
+            V::String(_),
+        ) => true,
         (ColType::Enum { name }, V::String(s)) => {
             let e = enums.iter().find(|e| &e.name == name);
             if let Some(e) = e {
