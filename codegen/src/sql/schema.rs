@@ -483,7 +483,6 @@ pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> 
         }
     }
     // Drizzle's Auth.js schema keeps SQLite timestamps as integer epoch milliseconds.
-    let mut tables = tables;
     if names.preset == Preset::Drizzle {
         for column in tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
             if column.ty == ColType::Timestamp {
