@@ -14,15 +14,13 @@ fn parse_version(s: &str) -> Result<NextAuthVersion, String> {
     s.parse()
 }
 
-/// Arguments of `authgen decode`.
+/// What both commands need to know about the token: the next-auth version, the cookie (its name
+/// is the v5 key-derivation salt), and whether a short secret is allowed.
 #[derive(Debug, clap::Args)]
-pub struct DecodeArgs {
-    /// The next-auth major version that wrote the token (default v5).
+pub struct TokenTarget {
+    /// The next-auth major version that writes and reads the token (default v5).
     #[arg(long = "next-auth", value_name = "v4|v5", value_parser = parse_version)]
     pub next_auth: Option<NextAuthVersion>,
-    /// A secret (repeat for rotation, newest first); default from the environment.
-    #[arg(long = "secret", value_name = "S")]
-    pub secrets: Vec<String>,
     /// The session cookie's name (in v5 also the key-derivation salt).
     #[arg(long = "cookie-name", value_name = "NAME", conflicts_with = "secure")]
     pub cookie_name: Option<String>,
@@ -32,6 +30,24 @@ pub struct DecodeArgs {
     /// Accept secrets shorter than 32 bytes.
     #[arg(long)]
     pub allow_weak_secret: bool,
+}
+
+impl TokenTarget {
+    /// The version, v5 by default.
+    pub fn version(&self) -> NextAuthVersion {
+        self.next_auth.unwrap_or(NextAuthVersion::V5)
+    }
+}
+
+/// Arguments of `authgen decode`.
+#[derive(Debug, clap::Args)]
+pub struct DecodeArgs {
+    /// Version, cookie and secret strength.
+    #[command(flatten)]
+    pub target: TokenTarget,
+    /// A secret (repeat for rotation, newest first); default from the environment.
+    #[arg(long = "secret", value_name = "S")]
+    pub secrets: Vec<String>,
     /// The token, or `-` (the default) to read one token per line from standard input.
     #[arg(value_name = "TOKEN | -")]
     pub token: Option<String>,
@@ -40,24 +56,15 @@ pub struct DecodeArgs {
 /// Arguments of `authgen encode`.
 #[derive(Debug, clap::Args)]
 pub struct EncodeArgs {
-    /// The next-auth major version that will read the token (default v5).
-    #[arg(long = "next-auth", value_name = "v4|v5", value_parser = parse_version)]
-    pub next_auth: Option<NextAuthVersion>,
+    /// Version, cookie and secret strength.
+    #[command(flatten)]
+    pub target: TokenTarget,
     /// The secret to encrypt with; default from the environment (the first one next-auth reads).
     #[arg(long = "secret", value_name = "S")]
     pub secret: Option<String>,
-    /// The session cookie's name (in v5 also the key-derivation salt).
-    #[arg(long = "cookie-name", value_name = "NAME", conflicts_with = "secure")]
-    pub cookie_name: Option<String>,
-    /// Use the `__Secure-` cookie name (sites served over https).
-    #[arg(long)]
-    pub secure: bool,
     /// Lifetime in seconds: `exp = now + max age` (default 30 days).
     #[arg(long = "max-age", value_name = "SECONDS")]
     pub max_age: Option<u64>,
-    /// Accept a secret shorter than 32 bytes.
-    #[arg(long)]
-    pub allow_weak_secret: bool,
     /// The claims as a JSON object, or `-` (the default) to read them from standard input.
     #[arg(value_name = "CLAIMS_JSON | -")]
     pub claims: Option<String>,
@@ -90,18 +97,15 @@ fn env_secrets(version: NextAuthVersion, io: &Io<'_>) -> Vec<String> {
 }
 
 fn build(
-    version: NextAuthVersion,
+    target: &TokenTarget,
     secrets: Vec<String>,
-    cookie_name: Option<&str>,
-    secure: bool,
-    allow_weak: bool,
     max_age: Option<u64>,
 ) -> Result<Verifier, ConfigError> {
-    let mut b = Verifier::builder(version)
+    let mut b = Verifier::builder(target.version())
         .secrets(secrets)
-        .secure(secure)
-        .allow_weak_secret(allow_weak);
-    if let Some(name) = cookie_name {
+        .secure(target.secure)
+        .allow_weak_secret(target.allow_weak_secret);
+    if let Some(name) = target.cookie_name.as_deref() {
         b = b.cookie_name(name);
     }
     if let Some(secs) = max_age {
@@ -121,20 +125,13 @@ fn config_error(cmd: &str, e: &ConfigError, io: &mut Io<'_>) -> Exit {
 
 /// Runs `authgen decode`.
 pub fn decode(args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
-    let version = args.next_auth.unwrap_or(NextAuthVersion::V5);
+    let version = args.target.version();
     let secrets = if args.secrets.is_empty() {
         env_secrets(version, io)
     } else {
         args.secrets.clone()
     };
-    let verifier = match build(
-        version,
-        secrets,
-        args.cookie_name.as_deref(),
-        args.secure,
-        args.allow_weak_secret,
-        None,
-    ) {
+    let verifier = match build(&args.target, secrets, None) {
         Ok(v) => v,
         Err(e) => return config_error("decode", &e, io),
     };
@@ -194,7 +191,7 @@ fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
 
 /// Runs `authgen encode`.
 pub fn encode(args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
-    let version = args.next_auth.unwrap_or(NextAuthVersion::V5);
+    let version = args.target.version();
     let secrets = match &args.secret {
         Some(s) => vec![s.clone()],
         None => env_secrets(version, io).into_iter().take(1).collect(),
@@ -206,14 +203,7 @@ pub fn encode(args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
         }
         other => other,
     };
-    let verifier = match build(
-        version,
-        secrets,
-        args.cookie_name.as_deref(),
-        args.secure,
-        args.allow_weak_secret,
-        max_age,
-    ) {
+    let verifier = match build(&args.target, secrets, max_age) {
         Ok(v) => v,
         Err(e) => return config_error("encode", &e, io),
     };
