@@ -144,146 +144,6 @@ impl TimeClaims {
         parsed.map_err(|Failed(name, msg)| TokenError::claims(name, msg))
     }
 
-    /// A fast pre-scan for [`decode`](crate::Verifier::decode), whose typed deserialization
-    /// then validates the whole payload: finds the top-level `exp` / `nbf` / `iat` by walking
-    /// the object's structure (strings skipped with their escapes, nested values by bracket
-    /// depth) without decoding anything else. Any key written with an escape sequence sends it
-    /// to the full parser, so a key is never misread; invalid JSON that slips past the walk is
-    /// refused by the typed deserialization that always follows.
-    pub(crate) fn scan(payload: &[u8]) -> Result<TimeClaims, TokenError> {
-        fn not_object() -> TokenError {
-            TokenError::claims(".", "the claims are not a JSON object")
-        }
-        fn ws(p: &[u8], mut i: usize) -> usize {
-            while matches!(p.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-                i += 1;
-            }
-            i
-        }
-        /// From the opening quote at `i`: the index after the closing quote, and whether the
-        /// string has escapes.
-        fn string(p: &[u8], i: usize) -> Option<(usize, bool)> {
-            let mut j = i + 1;
-            let mut escaped = false;
-            loop {
-                match p.get(j)? {
-                    b'"' => return Some((j + 1, escaped)),
-                    b'\\' => {
-                        escaped = true;
-                        j += 2;
-                    }
-                    _ => j += 1,
-                }
-            }
-        }
-        /// From the first byte of a value at `i`: the index after it.
-        fn value(p: &[u8], i: usize) -> Option<usize> {
-            match p.get(i)? {
-                b'"' => string(p, i).map(|(end, _)| end),
-                b'{' | b'[' => {
-                    let mut depth = 0usize;
-                    let mut j = i;
-                    loop {
-                        match p.get(j)? {
-                            b'"' => {
-                                j = string(p, j)?.0;
-                                continue;
-                            }
-                            b'{' | b'[' => depth += 1,
-                            b'}' | b']' => {
-                                depth -= 1;
-                                if depth == 0 {
-                                    return Some(j + 1);
-                                }
-                            }
-                            _ => {}
-                        }
-                        j += 1;
-                    }
-                }
-                _ => {
-                    let mut j = i;
-                    while !matches!(
-                        p.get(j),
-                        None | Some(b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
-                    ) {
-                        j += 1;
-                    }
-                    (j > i).then_some(j)
-                }
-            }
-        }
-
-        let p = payload;
-        let mut i = ws(p, 0);
-        if p.get(i) != Some(&b'{') {
-            return Err(not_object());
-        }
-        i = ws(p, i + 1);
-        let mut out = TimeClaims::default();
-        if p.get(i) == Some(&b'}') {
-            i += 1;
-        } else {
-            loop {
-                if p.get(i) != Some(&b'"') {
-                    return Err(not_object());
-                }
-                let (key_end, escaped) = string(p, i).ok_or_else(not_object)?;
-                if escaped {
-                    return TimeClaims::parse(payload);
-                }
-                let key = &p[i + 1..key_end - 1];
-                i = ws(p, key_end);
-                if p.get(i) != Some(&b':') {
-                    return Err(not_object());
-                }
-                i = ws(p, i + 1);
-                let start = i;
-                i = value(p, i).ok_or_else(not_object)?;
-                let (name, slot) = match key {
-                    b"exp" => ("exp", &mut out.exp),
-                    b"nbf" => ("nbf", &mut out.nbf),
-                    b"iat" => ("iat", &mut out.iat),
-                    _ => ("", &mut None),
-                };
-                if !name.is_empty() {
-                    if slot.is_some() {
-                        return Err(TokenError::claims(name, "the claim appears twice"));
-                    }
-                    let text = &p[start..i];
-                    let number = match text.first() {
-                        Some(b'-' | b'0'..=b'9') => std::str::from_utf8(text)
-                            .ok()
-                            .and_then(|t| t.parse::<f64>().ok()),
-                        _ => None,
-                    };
-                    match number {
-                        Some(n) if n.is_finite() => *slot = Some(n),
-                        _ => {
-                            return Err(TokenError::claims(
-                                name,
-                                "must be a number (seconds since the epoch)",
-                            ))
-                        }
-                    }
-                }
-                i = ws(p, i);
-                match p.get(i) {
-                    Some(b',') => i = ws(p, i + 1),
-                    Some(b'}') => {
-                        i += 1;
-                        break;
-                    }
-                    _ => return Err(not_object()),
-                }
-            }
-        }
-        if ws(p, i) != p.len() {
-            return Err(not_object());
-        }
-        Ok(out)
-    }
-
     /// The time claims of an already parsed object.
     pub(crate) fn from_map(map: &Map<String, Value>) -> Result<TimeClaims, TokenError> {
         let get = |name: &'static str| match map.get(name) {
@@ -345,7 +205,12 @@ impl TimeClaims {
 
 /// Parses the payload as a JSON object.
 pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenError> {
-    serde_json::from_slice(payload).map_err(|e| {
+    // One UTF-8 check of the whole payload spares serde_json its check of every string.
+    let parsed = match std::str::from_utf8(payload) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(payload),
+    };
+    parsed.map_err(|e| {
         TokenError::claims(
             ".",
             &format!(
@@ -356,14 +221,10 @@ pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenEr
     })
 }
 
-/// Deserializes the (already validated) payload into `T`, reporting the field path of a mismatch.
-///
-/// The fast path is plain serde_json; only when it fails is the payload read again with path
-/// tracking, so the common case pays nothing for error paths.
+/// Deserializes the (already validated) payload into `T` with path tracking: the careful path,
+/// taken when the one-pass [`capture`](crate::capture) could not decide, so that a mismatch
+/// names its field.
 pub(crate) fn deserialize<T: DeserializeOwned>(payload: &[u8]) -> Result<T, TokenError> {
-    if let Ok(v) = serde_json::from_slice(payload) {
-        return Ok(v);
-    }
     let mut de = serde_json::Deserializer::from_slice(payload);
     // The payload is one complete JSON object (checked before), so no trailing input here.
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
@@ -460,10 +321,26 @@ mod tests {
         );
     }
 
-    /// The fast scan agrees with the full parse on every valid payload, including decoys in
-    /// nested objects and strings, escapes, whitespace and odd numbers.
+    /// What the one-pass capture decides, for a type that takes any object: `Some` exactly when
+    /// the full parse accepts the payload, with the same time claims.
+    fn capture_agrees(c: &[u8]) {
+        let full = TimeClaims::parse(c);
+        match (crate::capture::deserialize::<Map<String, Value>>(c), &full) {
+            (Some((_, t)), Ok(f)) => assert_eq!(&t, f, "{}", String::from_utf8_lossy(c)),
+            (None, Err(_)) => {}
+            (fast, _) => panic!(
+                "{}: capture {:?} vs full {full:?}",
+                String::from_utf8_lossy(c),
+                fast.map(|f| f.1)
+            ),
+        }
+    }
+
+    /// The one-pass capture of [`decode`](crate::Verifier::decode) agrees with the full parse,
+    /// including decoys in nested objects and strings, escapes, whitespace, odd numbers and
+    /// refused time claims.
     #[test]
-    fn the_scan_agrees_with_the_full_parse() {
+    fn the_capture_agrees_with_the_full_parse() {
         let cases: &[&[u8]] = &[
             br#"{}"#,
             br#" { } "#,
@@ -485,31 +362,13 @@ mod tests {
             br#"{"a":1} x"#,
         ];
         for c in cases {
-            let full = TimeClaims::parse(c);
-            let fast = TimeClaims::scan(c);
-            match (&full, &fast) {
-                (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", String::from_utf8_lossy(c)),
-                (Err(a), Err(b)) => {
-                    assert_eq!(a.kind(), b.kind(), "{}", String::from_utf8_lossy(c))
-                }
-                _ => panic!("{}: {full:?} vs {fast:?}", String::from_utf8_lossy(c)),
-            }
+            capture_agrees(c);
         }
-        // The escaped key is found (through the full parser).
-        assert_eq!(
-            TimeClaims::scan(br#"{"\u0065xp":5}"#).unwrap().exp,
-            Some(5.0)
-        );
-        assert_eq!(
-            TimeClaims::scan(br#"{"ex\"p":5,"exp":6}"#).unwrap().exp,
-            Some(6.0)
-        );
     }
 
-    /// Broken structure is refused by the scan (or, at worst, passed on to the typed parse,
-    /// which refuses it): never a panic.
+    /// Broken structure is refused by both, never with a panic.
     #[test]
-    fn the_scan_refuses_broken_structure_without_panicking() {
+    fn the_capture_refuses_broken_structure_without_panicking() {
         let cases: &[&[u8]] = &[
             b"",
             b"{",
@@ -536,12 +395,12 @@ mod tests {
         ];
         for c in cases {
             assert!(
-                TimeClaims::scan(c).is_err(),
+                TimeClaims::parse(c).is_err(),
                 "{}",
                 String::from_utf8_lossy(c)
             );
+            capture_agrees(c);
         }
-        // Garbage never panics.
         let mut x: u32 = 7;
         let alphabet = b"{}[]\":,\\ 01e-.\"expnbfiat";
         for _ in 0..20_000 {
@@ -554,7 +413,7 @@ mod tests {
                     alphabet[(x as usize) % alphabet.len()]
                 })
                 .collect();
-            let _ = TimeClaims::scan(&bytes);
+            capture_agrees(&bytes);
         }
     }
 

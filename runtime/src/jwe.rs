@@ -11,13 +11,12 @@ use aes::cipher::block_padding::Pkcs7;
 use aes::cipher::{BlockModeDecrypt, BlockModeEncrypt, InnerIvInit};
 use aes::Aes256;
 use aes_gcm::AeadInOut;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use hmac::Mac;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
+use crate::b64;
 use crate::error::TokenError;
 use crate::keys::{CbcKey, ContentEncryption, KeySet};
 
@@ -33,20 +32,17 @@ pub(crate) struct Segments<'a> {
     pub(crate) tag: &'a str,
 }
 
+const FIVE_SEGMENTS: &str = "a session token has five dot-separated segments";
+
+/// Splits a compact JWE. The three short segments' dots are found from the front and the tag's
+/// from the back, so the long ciphertext is not scanned here: a dot inside it is not base64url,
+/// and [`decode_ciphertext`] refuses it with the same message as a wrong segment count.
 pub(crate) fn split(token: &str) -> Result<Segments<'_>, TokenError> {
-    let mut it = token.split('.');
-    let (Some(header), Some(encrypted_key), Some(iv), Some(ciphertext), Some(tag), None) = (
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-        it.next(),
-    ) else {
-        return Err(TokenError::malformed(
-            "a session token has five dot-separated segments",
-        ));
-    };
+    let malformed = || TokenError::malformed(FIVE_SEGMENTS);
+    let (header, rest) = token.split_once('.').ok_or_else(malformed)?;
+    let (encrypted_key, rest) = rest.split_once('.').ok_or_else(malformed)?;
+    let (iv, rest) = rest.split_once('.').ok_or_else(malformed)?;
+    let (ciphertext, tag) = rest.rsplit_once('.').ok_or_else(malformed)?;
     Ok(Segments {
         header,
         encrypted_key,
@@ -85,8 +81,7 @@ pub(crate) fn parse_header<'b>(
     if segment.len() > MAX_HEADER_B64 {
         return Err(TokenError::malformed("the header is too long"));
     }
-    let n = URL_SAFE_NO_PAD
-        .decode_slice(segment, &mut buf[..])
+    let n = b64::decode(segment.as_bytes(), &mut buf[..])
         .map_err(|_| TokenError::malformed("the header is not valid base64url"))?;
     let json = &buf[..n];
     if json.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
@@ -126,8 +121,7 @@ pub(crate) fn decode_fixed<'o>(
     if segment.len() != (len * 4).div_ceil(3) {
         return Err(TokenError::malformed(what));
     }
-    let n = URL_SAFE_NO_PAD
-        .decode_slice(segment, &mut out[..])
+    let n = b64::decode(segment.as_bytes(), &mut out[..])
         .map_err(|_| TokenError::malformed("a segment is not valid base64url"))?;
     if n != len {
         return Err(TokenError::malformed(what));
@@ -135,12 +129,20 @@ pub(crate) fn decode_fixed<'o>(
     Ok(&out[..n])
 }
 
-/// Base64url-decodes the ciphertext into `buf` (cleared first).
+/// Base64url-decodes the ciphertext into `buf` (resized to fit).
 pub(crate) fn decode_ciphertext(segment: &str, buf: &mut Vec<u8>) -> Result<(), TokenError> {
+    let invalid = || {
+        TokenError::malformed(if segment.contains('.') {
+            FIVE_SEGMENTS
+        } else {
+            "the ciphertext is not valid base64url"
+        })
+    };
+    let len = b64::decoded_len(segment.len()).ok_or_else(invalid)?;
     buf.clear();
-    URL_SAFE_NO_PAD
-        .decode_vec(segment, buf)
-        .map_err(|_| TokenError::malformed("the ciphertext is not valid base64url"))
+    buf.resize(len, 0);
+    b64::decode(segment.as_bytes(), buf).map_err(|_| invalid())?;
+    Ok(())
 }
 
 /// The 32-byte A256CBC-HS512 tag: HMAC-SHA-512 over AAD ‖ IV ‖ ciphertext ‖ AAD bit length,
@@ -208,7 +210,7 @@ pub(crate) fn seal(
     header_json: &str,
     plaintext: &[u8],
 ) -> Result<String, crate::EncodeError> {
-    let header = URL_SAFE_NO_PAD.encode(header_json);
+    let header = b64::encode(header_json);
     let aad = header.as_bytes();
     let mut iv = [0u8; 16];
     let iv = &mut iv[..enc.iv_len()];
@@ -248,11 +250,11 @@ pub(crate) fn seal(
     );
     out.push_str(&header);
     out.push_str("..");
-    URL_SAFE_NO_PAD.encode_string(&*iv, &mut out);
+    b64::encode_into(iv, &mut out);
     out.push('.');
-    URL_SAFE_NO_PAD.encode_string(&ciphertext, &mut out);
+    b64::encode_into(&ciphertext, &mut out);
     out.push('.');
-    URL_SAFE_NO_PAD.encode_string(&tag, &mut out);
+    b64::encode_into(&tag, &mut out);
     Ok(out)
 }
 

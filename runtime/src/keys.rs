@@ -6,8 +6,6 @@
 
 use aes::Aes256;
 use aes_gcm::{Aes256Gcm, KeyInit};
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use hkdf::Hkdf;
 use hmac::Hmac;
 use sha2::{Digest, Sha256, Sha512};
@@ -122,12 +120,12 @@ pub fn derive_key(
 pub fn jwk_thumbprint(key: &[u8]) -> String {
     let jwk = Zeroizing::new(format!(
         "{{\"k\":\"{}\",\"kty\":\"oct\"}}",
-        URL_SAFE_NO_PAD.encode(key)
+        crate::b64::encode(key)
     ));
     if key.len() == 64 {
-        URL_SAFE_NO_PAD.encode(Sha512::digest(jwk.as_bytes()))
+        crate::b64::encode(Sha512::digest(jwk.as_bytes()))
     } else {
-        URL_SAFE_NO_PAD.encode(Sha256::digest(jwk.as_bytes()))
+        crate::b64::encode(Sha256::digest(jwk.as_bytes()))
     }
 }
 

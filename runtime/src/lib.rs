@@ -37,6 +37,10 @@ pub mod naming;
 mod redact;
 
 #[cfg(feature = "jwt")]
+mod b64;
+#[cfg(feature = "jwt")]
+mod capture;
+#[cfg(feature = "jwt")]
 mod claims;
 #[cfg(feature = "jwt")]
 pub mod cookie;

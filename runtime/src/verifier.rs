@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use zeroize::Zeroizing;
 
+use crate::capture;
 use crate::claims::{self, TimeClaims};
 use crate::error::{ConfigError, EncodeError, TokenError};
 use crate::jwe;
@@ -354,11 +355,9 @@ fn header_json(version: NextAuthVersion, enc: ContentEncryption, kid: &str) -> S
 }
 
 fn known_headers(version: NextAuthVersion, keys: &[KeySet]) -> Vec<KnownHeader> {
-    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    use base64::Engine as _;
     match version {
         NextAuthVersion::V4 => vec![KnownHeader {
-            segment: URL_SAFE_NO_PAD.encode(header_json(version, ContentEncryption::A256Gcm, "")),
+            segment: crate::b64::encode(header_json(version, ContentEncryption::A256Gcm, "")),
             enc: ContentEncryption::A256Gcm,
             key: None,
         }],
@@ -368,7 +367,7 @@ fn known_headers(version: NextAuthVersion, keys: &[KeySet]) -> Vec<KnownHeader> 
             .flat_map(|(i, k)| {
                 [ContentEncryption::A256CbcHs512, ContentEncryption::A256Gcm].map(|enc| {
                     KnownHeader {
-                        segment: URL_SAFE_NO_PAD.encode(header_json(version, enc, k.kid(enc))),
+                        segment: crate::b64::encode(header_json(version, enc, k.kid(enc))),
                         enc,
                         key: Some(i),
                     }
@@ -541,8 +540,14 @@ impl Verifier {
     pub fn decode_at<T: DeserializeOwned>(&self, token: &str, now: i64) -> Result<T, TokenError> {
         let mut buf = Vec::new();
         let plain = self.open(token, &mut buf)?;
-        // The fast scan is enough here: deserializing `T` validates the whole payload next.
-        TimeClaims::scan(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
+        // One pass: `T` read with the time claims captured on the way.
+        if let Some((value, times)) = capture::deserialize::<T>(plain) {
+            times.check(now, self.clock_tolerance, self.require_exp)?;
+            return Ok(value);
+        }
+        // The careful path explains what the one pass refused, in the documented order: the
+        // payload and its time claims first, then `T` with the field path.
+        TimeClaims::parse(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
         claims::deserialize(plain)
     }
 
