@@ -171,9 +171,14 @@ fn thread_cpu_ns() -> u64 {
         .expect("/proc/thread-self/schedstat (Linux) for CPU time")
 }
 
-/// CPU time per token of each case, written as JSON to `path`: on a shared machine, CPU time
-/// is far steadier than wall time (the Node side measures `process.cpuUsage()` likewise).
-fn cpu_report(path: &str) {
+/// Per token, for each case: the median and best wall time over 250 ms rounds, and the CPU time
+/// over all rounds, written as JSON to `path` (the Node script measures its side the same way).
+/// On a shared machine the best round and CPU time are far steadier than a single wall time.
+fn rounds_report(path: &str) {
+    let seconds: f64 = std::env::var("AUTHGEN_BENCH_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(2.0);
     let mut out = serde_json::Map::new();
     for f in fixtures() {
         let mut per_case = serde_json::Map::new();
@@ -184,12 +189,27 @@ fn cpu_report(path: &str) {
             }
             let (start, cpu0) = (std::time::Instant::now(), thread_cpu_ns());
             let mut n = 0u64;
-            while start.elapsed().as_secs_f64() < 2.0 {
-                run();
-                n += f.tokens.len() as u64;
+            let mut rounds = Vec::new();
+            while start.elapsed().as_secs_f64() < seconds {
+                let round = std::time::Instant::now();
+                let mut k = 0u64;
+                while round.elapsed().as_millis() < 250 {
+                    run();
+                    k += f.tokens.len() as u64;
+                }
+                rounds.push(round.elapsed().as_secs_f64() * 1e6 / k as f64);
+                n += k;
             }
-            let us = (thread_cpu_ns() - cpu0) as f64 / n as f64 / 1000.0;
-            per_case.insert(name.into(), serde_json::json!(us));
+            let cpu = (thread_cpu_ns() - cpu0) as f64 / n as f64 / 1000.0;
+            rounds.sort_by(f64::total_cmp);
+            per_case.insert(
+                name.into(),
+                serde_json::json!({
+                    "wall_median_us": rounds[rounds.len() / 2],
+                    "wall_best_us": rounds[0],
+                    "cpu_us": cpu,
+                }),
+            );
         }
         out.insert(f.version.to_string(), serde_json::Value::Object(per_case));
     }
@@ -197,9 +217,10 @@ fn cpu_report(path: &str) {
 }
 
 fn main() {
-    // `AUTHGEN_BENCH_CPU_OUT=file cargo bench --bench token`: CPU-time report instead of criterion.
-    if let Ok(path) = std::env::var("AUTHGEN_BENCH_CPU_OUT") {
-        cpu_report(&path);
+    // `AUTHGEN_BENCH_ROUNDS_OUT=file cargo bench --bench token`: the rounds report (wall median,
+    // wall best, CPU time per token) instead of criterion, for `compare.sh`'s paired rounds.
+    if let Ok(path) = std::env::var("AUTHGEN_BENCH_ROUNDS_OUT") {
+        rounds_report(&path);
         return;
     }
     let mut c = Criterion::default().configure_from_args();
