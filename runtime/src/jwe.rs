@@ -129,8 +129,40 @@ pub(crate) fn decode_fixed<'o>(
     Ok(&out[..n])
 }
 
-/// Base64url-decodes the ciphertext into `buf` (resized to fit).
-pub(crate) fn decode_ciphertext(segment: &str, buf: &mut Vec<u8>) -> Result<(), TokenError> {
+/// Where a token's ciphertext is decoded and then decrypted in place: a stack array for the
+/// usual token, the heap only beyond it (next-auth splits cookies at ~4 KB, and a typical
+/// session payload is a few hundred bytes).
+pub(crate) struct Scratch {
+    stack: [u8; Scratch::STACK],
+    heap: Vec<u8>,
+}
+
+impl Scratch {
+    const STACK: usize = 2048;
+
+    pub(crate) fn new() -> Scratch {
+        Scratch {
+            stack: [0; Scratch::STACK],
+            heap: Vec::new(),
+        }
+    }
+
+    fn take(&mut self, len: usize) -> &mut [u8] {
+        if len <= Scratch::STACK {
+            &mut self.stack[..len]
+        } else {
+            self.heap.clear();
+            self.heap.resize(len, 0);
+            &mut self.heap
+        }
+    }
+}
+
+/// Base64url-decodes the ciphertext into `scratch`; returns the bytes.
+pub(crate) fn decode_ciphertext<'s>(
+    segment: &str,
+    scratch: &'s mut Scratch,
+) -> Result<&'s mut [u8], TokenError> {
     let invalid = || {
         TokenError::malformed(if segment.contains('.') {
             FIVE_SEGMENTS
@@ -139,10 +171,9 @@ pub(crate) fn decode_ciphertext(segment: &str, buf: &mut Vec<u8>) -> Result<(), 
         })
     };
     let len = b64::decoded_len(segment.len()).ok_or_else(invalid)?;
-    buf.clear();
-    buf.resize(len, 0);
+    let buf = scratch.take(len);
     b64::decode(segment.as_bytes(), buf).map_err(|_| invalid())?;
-    Ok(())
+    Ok(buf)
 }
 
 /// The 32-byte A256CBC-HS512 tag: HMAC-SHA-512 over AAD ‖ IV ‖ ciphertext ‖ AAD bit length,

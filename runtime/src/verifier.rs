@@ -13,7 +13,7 @@ use zeroize::Zeroizing;
 use crate::capture;
 use crate::claims::{self, TimeClaims};
 use crate::error::{ConfigError, EncodeError, TokenError};
-use crate::jwe;
+use crate::jwe::{self, Scratch};
 use crate::keys::{ContentEncryption, KeySet};
 
 /// Which next-auth wrote (or will read) the tokens.
@@ -343,6 +343,31 @@ struct KnownHeader {
     key: Option<usize>,
 }
 
+impl KnownHeader {
+    /// Splits `token` if it starts with this header: then the encrypted key must be empty and
+    /// the IV and tag have fixed lengths, so no segment needs searching for. `None` leaves the
+    /// token to [`jwe::split`] (and its error messages); the segments given are the ones it
+    /// would give, or, for a token with an extra dot, ones that fail base64url just the same.
+    fn split<'t>(&self, token: &'t str) -> Option<jwe::Segments<'t>> {
+        let rest = token
+            .strip_prefix(self.segment.as_str())?
+            .strip_prefix("..")?;
+        let iv_len = (self.enc.iv_len() * 4).div_ceil(3);
+        let tag_len = (self.enc.tag_len() * 4).div_ceil(3);
+        let (iv, rest) = (rest.get(..iv_len)?, rest.get(iv_len..)?);
+        let rest = rest.strip_prefix('.')?;
+        let split_at = rest.len().checked_sub(tag_len + 1)?;
+        let (ciphertext, tag) = (rest.get(..split_at)?, rest.get(split_at..)?);
+        Some(jwe::Segments {
+            header: &token[..self.segment.len()],
+            encrypted_key: "",
+            iv,
+            ciphertext,
+            tag: tag.strip_prefix('.')?,
+        })
+    }
+}
+
 fn header_json(version: NextAuthVersion, enc: ContentEncryption, kid: &str) -> String {
     match version {
         NextAuthVersion::V4 => String::from(r#"{"alg":"dir","enc":"A256GCM"}"#),
@@ -399,7 +424,7 @@ pub struct EncodeOptions {
 /// Verifies, decodes and encodes next-auth session tokens with keys derived once.
 ///
 /// Build it once at start-up and share it (it is `Send + Sync`); `decode` does no key
-/// derivation and allocates only the buffer the ciphertext is decrypted in.
+/// derivation and decrypts on the stack (the heap only for tokens over 2 KiB).
 ///
 /// ```
 /// use serde::Deserialize;
@@ -538,8 +563,8 @@ impl Verifier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode_at<T: DeserializeOwned>(&self, token: &str, now: i64) -> Result<T, TokenError> {
-        let mut buf = Vec::new();
-        let plain = self.open(token, &mut buf)?;
+        let mut scratch = Scratch::new();
+        let plain = self.open(token, &mut scratch)?;
         // One pass: `T` read with the time claims captured on the way.
         if let Some((value, times)) = capture::deserialize::<T>(plain) {
             times.check(now, self.clock_tolerance, self.require_exp)?;
@@ -576,8 +601,8 @@ impl Verifier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn decode_map_at(&self, token: &str, now: i64) -> Result<Map<String, Value>, TokenError> {
-        let mut buf = Vec::new();
-        let plain = self.open(token, &mut buf)?;
+        let mut scratch = Scratch::new();
+        let plain = self.open(token, &mut scratch)?;
         // One parse: the object, then its times.
         let map = claims::parse_object(plain)?;
         TimeClaims::from_map(&map)?.check(now, self.clock_tolerance, self.require_exp)?;
@@ -596,25 +621,30 @@ impl Verifier {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn verify_with<R>(&self, token: &str, f: impl FnOnce(&[u8]) -> R) -> Result<R, TokenError> {
-        let mut buf = Vec::new();
-        let plain = self.open_checked(token, unix_now(), &mut buf)?;
+        let mut scratch = Scratch::new();
+        let plain = self.open_checked(token, unix_now(), &mut scratch)?;
         Ok(f(plain))
     }
 
-    /// Verifies the token and decrypts it into `buf`; returns the plaintext (not yet parsed).
-    fn open<'b>(&self, token: &str, buf: &'b mut Vec<u8>) -> Result<&'b [u8], TokenError> {
+    /// Verifies the token and decrypts it in `scratch`; returns the plaintext (not yet parsed).
+    fn open<'b>(&self, token: &str, scratch: &'b mut Scratch) -> Result<&'b [u8], TokenError> {
         if token.len() > self.max_token_len {
             return Err(TokenError::TooLarge {
                 len: token.len(),
                 max: self.max_token_len,
             });
         }
-        let seg = jwe::split(token)?;
         // Fast path: the exact header segment next-auth writes for one of our keys (public
-        // data, compared as such); anything else goes through the full header checks.
-        let (enc, choice) = match self.known_headers.iter().find(|h| h.segment == seg.header) {
-            Some(h) => (h.enc, h.key),
+        // data, compared as such), which also fixes where the other segments start; anything
+        // else is split and its header checked in full.
+        let fast = self
+            .known_headers
+            .iter()
+            .find_map(|h| Some((h, h.split(token)?)));
+        let (seg, enc, choice) = match fast {
+            Some((h, seg)) => (seg, h.enc, h.key),
             None => {
+                let seg = jwe::split(token)?;
                 let mut header_buf = [0u8; 768];
                 let header = jwe::parse_header(
                     seg.header,
@@ -633,7 +663,7 @@ impl Verifier {
                     (NextAuthVersion::V5, None) => Some(0),
                     (NextAuthVersion::V4, _) => None,
                 };
-                (header.enc, choice)
+                (seg, header.enc, choice)
             }
         };
         if !seg.encrypted_key.is_empty() {
@@ -655,7 +685,7 @@ impl Verifier {
             &mut tag_buf,
             "the tag has the wrong length",
         )?;
-        jwe::decode_ciphertext(seg.ciphertext, buf)?;
+        let buf = jwe::decode_ciphertext(seg.ciphertext, scratch)?;
         let aad = seg.header.as_bytes();
 
         let len = match choice {
@@ -675,7 +705,8 @@ impl Verifier {
                 result?
             }
         };
-        Ok(&buf[..len])
+        let plain: &'b [u8] = buf;
+        Ok(&plain[..len])
     }
 
     /// [`open`](Self::open), then the payload must be a JSON object with valid times.
@@ -683,9 +714,9 @@ impl Verifier {
         &self,
         token: &str,
         now: i64,
-        buf: &'b mut Vec<u8>,
+        scratch: &'b mut Scratch,
     ) -> Result<&'b [u8], TokenError> {
-        let plain = self.open(token, buf)?;
+        let plain = self.open(token, scratch)?;
         TimeClaims::parse(plain)?.check(now, self.clock_tolerance, self.require_exp)?;
         Ok(plain)
     }
@@ -790,6 +821,49 @@ mod tests {
         assert_eq!(&u[14..15], "4");
         assert!(matches!(&u[19..20], "8" | "9" | "a" | "b"), "{u}");
         assert_ne!(u, uuid_v4().unwrap());
+    }
+
+    fn parts<'t>(s: &jwe::Segments<'t>) -> [&'t str; 5] {
+        [s.header, s.encrypted_key, s.iv, s.ciphertext, s.tag]
+    }
+
+    /// The known-header split finds the same segments as the general split, and leaves every
+    /// odd shape to it.
+    #[test]
+    fn known_header_split_agrees_with_the_general_split() {
+        for version in [NextAuthVersion::V4, NextAuthVersion::V5] {
+            let v = Verifier::builder(version)
+                .secret("s".repeat(32))
+                .build()
+                .unwrap();
+            for enc in [ContentEncryption::A256Gcm, ContentEncryption::A256CbcHs512] {
+                let opts = EncodeOptions {
+                    enc: Some(enc),
+                    ..EncodeOptions::default()
+                };
+                let t = v.encode_with(&serde_json::json!({ "a": 1 }), opts).unwrap();
+                let fast: Vec<_> = v.known_headers.iter().filter_map(|h| h.split(&t)).collect();
+                assert_eq!(fast.len(), 1, "{version} {enc:?}");
+                assert_eq!(parts(&fast[0]), parts(&jwe::split(&t).unwrap()));
+                let s = parts(&fast[0]);
+                let odd = [
+                    format!("{}.k.{}.{}.{}", s[0], s[2], s[3], s[4]),
+                    format!("{}..{}.{}.{}", s[0], &s[2][1..], s[3], s[4]),
+                    format!("{}..{}A.{}.{}", s[0], s[2], s[3], s[4]),
+                    format!("{}..{}.{}.{}A", s[0], s[2], s[3], s[4]),
+                    format!("{}..{}.{}.{}", s[0], s[2], s[3], &s[4][1..]),
+                    format!("{}..{}.{}.x.{}", s[0], s[2], s[3], s[4]),
+                    format!("{}..{}", s[0], s[2]),
+                ];
+                for t in &odd {
+                    if let Some(seg) = v.known_headers.iter().find_map(|h| h.split(t)) {
+                        assert_eq!(parts(&seg), parts(&jwe::split(t).unwrap()), "{t}");
+                    }
+                    let e = v.decode_map(t).unwrap_err();
+                    assert_eq!(e.kind(), crate::TokenErrorKind::Malformed, "{t}: {e:?}");
+                }
+            }
+        }
     }
 
     #[test]
