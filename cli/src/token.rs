@@ -1,9 +1,7 @@
 //! `authgen decode` and `authgen encode`: verify and mint next-auth session tokens.
 //!
-//! Secrets come from `--secret`, else from the environment as next-auth reads it: v4
-//! `NEXTAUTH_SECRET` (then `AUTH_SECRET`); v5 `AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1,
-//! AUTH_SECRET` in that order (then `NEXTAUTH_SECRET` when none is set). Neither secrets nor
-//! tokens are ever printed in an error.
+//! Secrets come from `--secret`, else from the environment as next-auth reads it (see
+//! [`env_secrets`]). Neither secrets nor tokens are ever printed in an error.
 
 use authgen_runtime::{ConfigError, NextAuthVersion, Verifier};
 use serde_json::Value;
@@ -70,29 +68,42 @@ pub struct EncodeArgs {
     pub claims: Option<String>,
 }
 
-/// The secrets next-auth would use, from the environment.
-fn env_secrets(version: NextAuthVersion, io: &Io<'_>) -> Vec<String> {
-    let get = |k: &str| (io.env)(k).filter(|v| !v.is_empty());
+/// The secrets next-auth reads from the environment, in its order (the first one encodes).
+///
+/// - v4: `NEXTAUTH_SECRET`, else `AUTH_SECRET`.
+/// - v5, as next-auth 5 does it (`next-auth/lib/env.js`, then `@auth/core`'s
+///   `setEnvDefaults`): `AUTH_SECRET ?? NEXTAUTH_SECRET` alone when that is non-empty; otherwise
+///   `@auth/core`'s rotation list `AUTH_SECRET_3`, `AUTH_SECRET_2`, `AUTH_SECRET_1`. So a next-auth
+///   5 app with `AUTH_SECRET` set ignores the numbered secrets, and so does this.
+///
+/// ```
+/// use authgen_cli::token::env_secrets;
+/// use authgen_runtime::NextAuthVersion;
+/// let env = |k: &str| match k {
+///     "AUTH_SECRET" => Some("main".to_owned()),
+///     "AUTH_SECRET_1" => Some("older".to_owned()),
+///     _ => None,
+/// };
+/// assert_eq!(env_secrets(NextAuthVersion::V5, &env), ["main"]);
+/// let rotation = |k: &str| matches!(k, "AUTH_SECRET_1" | "AUTH_SECRET_2").then(|| k.to_owned());
+/// assert_eq!(env_secrets(NextAuthVersion::V5, &rotation), ["AUTH_SECRET_2", "AUTH_SECRET_1"]);
+/// ```
+pub fn env_secrets(version: NextAuthVersion, env: &dyn Fn(&str) -> Option<String>) -> Vec<String> {
+    let set = |k: &str| env(k).filter(|v| !v.is_empty());
     match version {
-        NextAuthVersion::V4 => get("NEXTAUTH_SECRET")
-            .or_else(|| get("AUTH_SECRET"))
+        NextAuthVersion::V4 => set("NEXTAUTH_SECRET")
+            .or_else(|| set("AUTH_SECRET"))
             .into_iter()
             .collect(),
-        NextAuthVersion::V5 => {
-            let mut list: Vec<String> = [
-                "AUTH_SECRET_3",
-                "AUTH_SECRET_2",
-                "AUTH_SECRET_1",
-                "AUTH_SECRET",
-            ]
-            .iter()
-            .filter_map(|k| get(k))
-            .collect();
-            if list.is_empty() {
-                list.extend(get("NEXTAUTH_SECRET"));
-            }
-            list
-        }
+        // `??` keeps an empty AUTH_SECRET (only undefined falls through to NEXTAUTH_SECRET);
+        // an empty result then leaves the choice to @auth/core's list.
+        NextAuthVersion::V5 => match env("AUTH_SECRET").or_else(|| env("NEXTAUTH_SECRET")) {
+            Some(secret) if !secret.is_empty() => vec![secret],
+            _ => ["AUTH_SECRET_3", "AUTH_SECRET_2", "AUTH_SECRET_1"]
+                .iter()
+                .filter_map(|k| set(k))
+                .collect(),
+        },
     }
 }
 
@@ -127,7 +138,7 @@ fn config_error(cmd: &str, e: &ConfigError, io: &mut Io<'_>) -> Exit {
 pub fn decode(args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
     let version = args.target.version();
     let secrets = if args.secrets.is_empty() {
-        env_secrets(version, io)
+        env_secrets(version, io.env)
     } else {
         args.secrets.clone()
     };
@@ -194,7 +205,7 @@ pub fn encode(args: &EncodeArgs, io: &mut Io<'_>) -> Exit {
     let version = args.target.version();
     let secrets = match &args.secret {
         Some(s) => vec![s.clone()],
-        None => env_secrets(version, io).into_iter().take(1).collect(),
+        None => env_secrets(version, io.env).into_iter().take(1).collect(),
     };
     let max_age = match args.max_age {
         Some(secs) if secs > i64::MAX as u64 / 2 => {

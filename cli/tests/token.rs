@@ -102,7 +102,7 @@ fn decode_failure_is_one_line_exit_1_without_the_token() {
 
 #[test]
 fn decode_reads_secrets_from_the_environment_like_next_auth() {
-    // v5: AUTH_SECRET_1..3 in front of AUTH_SECRET; kid picks the right one.
+    // v5 with AUTH_SECRET set: next-auth 5 uses it alone, so a token of AUTH_SECRET_1 is refused.
     let old = v(NextAuthVersion::V5, &[S1], false)
         .encode(&json!({ "sub": "old" }))
         .unwrap();
@@ -110,6 +110,15 @@ fn decode_reads_secrets_from_the_environment_like_next_auth() {
         .encode(&json!({ "sub": "new" }))
         .unwrap();
     let env = [("AUTH_SECRET", S1), ("AUTH_SECRET_1", S2)];
+    let r = run(&["decode", &old], "", &env);
+    assert_eq!(r.exit, Exit::Ok, "{}", r.stderr);
+    assert_eq!(
+        serde_json::from_str::<Value>(&r.stdout).unwrap()["sub"],
+        "old"
+    );
+    assert_eq!(run(&["decode", &new], "", &env).exit, Exit::Failed);
+    // Without AUTH_SECRET: @auth/core's rotation list, `kid` picks the right one.
+    let env = [("AUTH_SECRET_2", S2), ("AUTH_SECRET_1", S1)];
     for (t, sub) in [(&old, "old"), (&new, "new")] {
         let r = run(&["decode", t], "", &env);
         assert_eq!(r.exit, Exit::Ok, "{}", r.stderr);
@@ -118,7 +127,7 @@ fn decode_reads_secrets_from_the_environment_like_next_auth() {
             sub
         );
     }
-    // encode uses the first of [AUTH_SECRET_3, AUTH_SECRET_2, AUTH_SECRET_1, AUTH_SECRET].
+    // encode uses the first of that list, AUTH_SECRET_2.
     let r = run(&["encode", r#"{"sub":"e"}"#], "", &env);
     assert_eq!(r.exit, Exit::Ok, "{}", r.stderr);
     let claims: Value = v(NextAuthVersion::V5, &[S2], false)
@@ -387,4 +396,51 @@ fn expired_tokens_say_so() {
     );
     assert_eq!(r.exit, Exit::Failed);
     assert!(r.stderr.contains("expired"), "{}", r.stderr);
+}
+
+/// The secrets authgen reads from an environment are the ones the real next-auth 5 ends up
+/// with (its own `setEnvDefaults`, run in Node on the same environments).
+#[test]
+fn v5_environment_secrets_match_next_auth() {
+    let envs: Vec<Vec<(&str, &str)>> = vec![
+        vec![],
+        vec![("AUTH_SECRET", "a")],
+        vec![("NEXTAUTH_SECRET", "n")],
+        vec![("AUTH_SECRET", "a"), ("NEXTAUTH_SECRET", "n")],
+        vec![("AUTH_SECRET", "a"), ("AUTH_SECRET_1", "one")],
+        vec![("AUTH_SECRET_1", "one"), ("AUTH_SECRET_3", "three")],
+        vec![
+            ("AUTH_SECRET_1", "one"),
+            ("AUTH_SECRET_2", "two"),
+            ("AUTH_SECRET_3", "three"),
+        ],
+        vec![("NEXTAUTH_SECRET", "n"), ("AUTH_SECRET_2", "two")],
+        vec![
+            ("AUTH_SECRET", ""),
+            ("NEXTAUTH_SECRET", "n"),
+            ("AUTH_SECRET_1", "one"),
+        ],
+        vec![("AUTH_SECRET", ""), ("NEXTAUTH_SECRET", "n")],
+        vec![("AUTH_SECRET_2", "")],
+    ];
+    let input: Vec<HashMap<&str, &str>> =
+        envs.iter().map(|e| e.iter().copied().collect()).collect();
+    let dir = authgen_testkit::npm::ensure_installed(
+        &authgen_testkit::workspace_root().join("fixtures/ts/next-auth-v5"),
+    );
+    let out = authgen_testkit::npm::node_ok(
+        &dir,
+        "interop/env-secrets.mjs",
+        &[],
+        &serde_json::to_vec(&input).unwrap(),
+        &[],
+    );
+    let theirs: Vec<Vec<String>> = serde_json::from_str(&out).unwrap();
+    assert_eq!(theirs.len(), envs.len());
+    for (env, theirs) in envs.iter().zip(theirs) {
+        let map: HashMap<&str, &str> = env.iter().copied().collect();
+        let lookup = |k: &str| map.get(k).map(|v| (*v).to_owned());
+        let ours = authgen_cli::token::env_secrets(NextAuthVersion::V5, &lookup);
+        assert_eq!(ours, theirs, "{env:?}");
+    }
 }
