@@ -9,10 +9,14 @@
 #    CPU time (Node: process.cpuUsage(), all threads; Rust: /proc/thread-self/schedstat).
 # Ratios printed: median over rounds of the per-round ratio (wall and CPU), and best vs best.
 # On a shared machine wall times swing with the other tenants; the paired ratio and the best
-# sub-rounds are the steadier figures.
+# sub-rounds are the steadier figures. RUSTFLAGS and CARGO_TARGET_DIR are honoured (for example
+# RUSTFLAGS="-C target-cpu=native" CARGO_TARGET_DIR=target/native for a build tuned to the CPU).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-out="$root/target/authgen-bench"
+target="${CARGO_TARGET_DIR:-$root/target}"
+case "$target" in /*) ;; *) target="$root/$target" ;; esac
+export CARGO_TARGET_DIR="$target"
+out="$target/authgen-bench"
 secs=${1:-5}
 rounds=${ROUNDS:-3}
 mkdir -p "$out"
@@ -41,7 +45,7 @@ for r in $(seq 1 "$rounds"); do
 done
 echo "load after: $(cut -d" " -f1-3 /proc/loadavg)" >&2
 
-node - "$root/target/criterion" "$out" "$rounds" <<'JS'
+node - "$target/criterion" "$out" "$rounds" <<'JS'
 const fs = require("fs");
 const [crit, out, n] = process.argv.slice(2);
 const read = (f) => JSON.parse(fs.readFileSync(f, "utf8"));
