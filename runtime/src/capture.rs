@@ -16,6 +16,7 @@ use std::marker::PhantomData;
 
 use serde::de::value::{BorrowedStrDeserializer, StringDeserializer};
 use serde::de::{self, DeserializeOwned, DeserializeSeed, Deserializer, MapAccess, Visitor};
+use serde::Deserialize as _;
 
 use crate::claims::TimeClaims;
 
@@ -35,6 +36,11 @@ pub(crate) fn deserialize<T: DeserializeOwned>(payload: &[u8]) -> Option<(T, Tim
     let mut seen = Seen::default();
     // One UTF-8 check of the whole payload lets serde_json skip its check of every string.
     let text = std::str::from_utf8(payload).ok()?;
+    // Only an object is a claims set (this also keeps serde_json's stand-in maps for numbers
+    // and raw values from posing as the top-level object).
+    if !text.trim_start().starts_with('{') {
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_str(text);
     let value = T::deserialize(Capture {
         inner: &mut de,
@@ -172,23 +178,19 @@ struct NumberSeed;
 impl<'de> DeserializeSeed<'de> for NumberSeed {
     type Value = Number;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Number, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
-            type Value = Number;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
-                Ok(Number::U(v))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
-                Ok(Number::I(v))
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
-                Ok(Number::F(v))
-            }
+        // Through serde_json's own `Number`, which also understands its `arbitrary_precision`
+        // representation; anything that is not a number is an error.
+        let n = serde_json::Number::deserialize(d)?;
+        if let Some(u) = n.as_u64() {
+            Ok(Number::U(u))
+        } else if let Some(i) = n.as_i64() {
+            Ok(Number::I(i))
+        } else {
+            n.as_f64()
+                .filter(|f| f.is_finite())
+                .map(Number::F)
+                .ok_or_else(|| de::Error::custom("a number out of range"))
         }
-        d.deserialize_any(V)
     }
 }
 
@@ -261,6 +263,25 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        let result = self.key(seed);
+        // Any error here makes the pass doubtful, even if `T` chose to ignore it and go on.
+        self.seen.refused |= result.is_err();
+        result
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        let result = self.value(seed);
+        self.seen.refused |= result.is_err();
+        result
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+impl<'de, A: MapAccess<'de>> Entries<'_, A> {
+    fn key<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
         let Some(key) = self.inner.next_key_seed(KeySeed)? else {
             self.seen.complete = true;
             return Ok(None);
@@ -269,6 +290,12 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
             "exp" => Some(TimeClaim::Exp),
             "nbf" => Some(TimeClaim::Nbf),
             "iat" => Some(TimeClaim::Iat),
+            // serde_json's own stand-ins for numbers and raw values (features
+            // `arbitrary_precision`, `raw_value`) are not claims: the careful path decides.
+            k if k.starts_with("$serde_json::private::") => {
+                self.seen.refused = true;
+                None
+            }
             _ => None,
         };
         match key {
@@ -278,7 +305,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
         .map(Some)
     }
 
-    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+    fn value<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         let Some(claim) = self.pending.take() else {
             return self.inner.next_value_seed(seed);
         };
@@ -302,10 +329,6 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, A> {
             number,
             error: PhantomData,
         })
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.inner.size_hint()
     }
 }
 
@@ -411,6 +434,52 @@ mod tests {
         let (v, t) = deserialize::<Option<Claims>>(br#"{"sub":"a","exp":4}"#).unwrap();
         assert_eq!(v.unwrap().sub, "a");
         assert_eq!(t.exp, Some(4.0));
+    }
+
+    /// A `T` that swallows errors from the map and reads on (a hand-written lenient visitor)
+    /// cannot make a refused time claim disappear: any error through the adapter is final.
+    #[test]
+    fn an_error_t_ignores_still_refuses_the_pass() {
+        struct Lenient;
+        impl<'de> de::Deserialize<'de> for Lenient {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> Visitor<'de> for V {
+                    type Value = Lenient;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a map")
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Lenient, A::Error> {
+                        while m.next_key::<String>()?.is_some() {
+                            let _ = m.next_value::<Value>();
+                        }
+                        Ok(Lenient)
+                    }
+                }
+                d.deserialize_map(V)
+            }
+        }
+        for p in [
+            &br#"{"sub":"a","nbf":"4102444800"}"#[..],
+            br#"{"exp":"0","sub":"a"}"#,
+            br#"{"iat":[1],"exp":5}"#,
+        ] {
+            assert!(TimeClaims::parse(p).is_err());
+            assert!(
+                deserialize::<Lenient>(p).is_none(),
+                "{}",
+                String::from_utf8_lossy(p)
+            );
+        }
+        assert!(deserialize::<Lenient>(br#"{"exp":5}"#).is_some());
+    }
+
+    /// serde_json's stand-in keys (raw values, arbitrary-precision numbers) never pass as claims.
+    #[test]
+    fn serde_json_private_keys_are_refused() {
+        let p = br#"{"$serde_json::private::Number":"1.5"}"#;
+        assert!(deserialize::<Map<String, Value>>(p).is_none());
+        assert!(deserialize::<Box<serde_json::value::RawValue>>(br#"{"exp":1}"#).is_none());
     }
 
     /// Whatever the careful path must explain gives `None`.

@@ -45,46 +45,22 @@ impl<'de> de::Deserialize<'de> for Key {
     }
 }
 
-/// A claim value: `Some` for a number, `None` for anything else (consumed either way).
+/// A claim value: `Some` for a finite number, `None` for anything else (consumed either way).
+/// Read through serde_json's `Value`, which also understands its `arbitrary_precision` numbers.
 struct NumericDate(Option<f64>);
 
 impl<'de> de::Deserialize<'de> for NumericDate {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = NumericDate;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<NumericDate, E> {
-                Ok(NumericDate(Some(v)))
-            }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<NumericDate, E> {
-                Ok(NumericDate(Some(v as f64)))
-            }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<NumericDate, E> {
-                Ok(NumericDate(Some(v as f64)))
-            }
-            fn visit_str<E: de::Error>(self, _: &str) -> Result<NumericDate, E> {
-                Ok(NumericDate(None))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<NumericDate, E> {
-                Ok(NumericDate(None))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<NumericDate, E> {
-                Ok(NumericDate(None))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<NumericDate, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(NumericDate(None))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<NumericDate, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(NumericDate(None))
-            }
-        }
-        d.deserialize_any(V)
+        Ok(NumericDate(match Value::deserialize(d)? {
+            Value::Number(n) => finite(&n),
+            _ => None,
+        }))
     }
+}
+
+/// A JSON number as seconds, if it is one and finite.
+fn finite(n: &serde_json::Number) -> Option<f64> {
+    n.as_f64().filter(|f| f.is_finite())
 }
 
 /// Which claim failed, for the error path.
@@ -148,7 +124,7 @@ impl TimeClaims {
     pub(crate) fn from_map(map: &Map<String, Value>) -> Result<TimeClaims, TokenError> {
         let get = |name: &'static str| match map.get(name) {
             None => Ok(None),
-            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(Value::Number(n)) if finite(n).is_some() => Ok(finite(n)),
             Some(_) => Err(TokenError::claims(
                 name,
                 "must be a number (seconds since the epoch)",

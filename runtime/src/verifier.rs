@@ -536,7 +536,10 @@ impl Verifier {
     /// Checks, in order: size, segment shape, header (base64url, JSON object, `alg` `dir`, no
     /// `zip` / `crit`, accepted `enc`), an empty encrypted-key segment, IV and tag lengths,
     /// the tag (constant time, before any decryption), the payload (a JSON object), `exp` /
-    /// `nbf` / `iat` with the clock tolerance, then `T`.
+    /// `nbf` / `iat` with the clock tolerance, then `T`. That is the order errors are reported
+    /// in; the work itself is one pass, with `T` read while the time claims are captured, so
+    /// `T::deserialize` also runs on the payload of an authentic but expired token (only to be
+    /// discarded).
     ///
     /// ```
     /// # use authgen_runtime::{NextAuthVersion, Verifier, TokenErrorKind};
