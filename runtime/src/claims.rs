@@ -63,6 +63,9 @@ fn finite(n: &serde_json::Number) -> Option<f64> {
     n.as_f64().filter(|f| f.is_finite())
 }
 
+/// The message for a time claim that is not a finite number.
+const NOT_A_NUMBER: &str = "must be a number (seconds since the epoch)";
+
 /// Which claim failed, for the error path.
 struct Failed(&'static str, &'static str);
 
@@ -94,7 +97,7 @@ impl TimeClaims {
                     if slot.is_some() {
                         failed = Some(Failed(name, "the claim appears twice"));
                     } else if value.is_none() {
-                        failed = Some(Failed(name, "must be a number (seconds since the epoch)"));
+                        failed = Some(Failed(name, NOT_A_NUMBER));
                     }
                     *slot = value;
                 }
@@ -108,27 +111,22 @@ impl TimeClaims {
         let parsed = de
             .deserialize_map(V)
             .and_then(|r| de.end().map(|()| r))
-            .map_err(|e| {
-                TokenError::claims(
-                    ".",
-                    &format!(
-                        "the claims are not a JSON object ({})",
-                        strip_position(&e.to_string())
-                    ),
-                )
-            })?;
+            .map_err(not_an_object)?;
         parsed.map_err(|Failed(name, msg)| TokenError::claims(name, msg))
     }
 
     /// The time claims of an already parsed object.
     pub(crate) fn from_map(map: &Map<String, Value>) -> Result<TimeClaims, TokenError> {
-        let get = |name: &'static str| match map.get(name) {
-            None => Ok(None),
-            Some(Value::Number(n)) if finite(n).is_some() => Ok(finite(n)),
-            Some(_) => Err(TokenError::claims(
-                name,
-                "must be a number (seconds since the epoch)",
-            )),
+        let get = |name: &'static str| {
+            let Some(value) = map.get(name) else {
+                return Ok(None);
+            };
+            match value {
+                Value::Number(n) => finite(n),
+                _ => None,
+            }
+            .map(Some)
+            .ok_or_else(|| TokenError::claims(name, NOT_A_NUMBER))
         };
         Ok(TimeClaims {
             exp: get("exp")?,
@@ -186,15 +184,18 @@ pub(crate) fn parse_object(payload: &[u8]) -> Result<Map<String, Value>, TokenEr
         Ok(text) => serde_json::from_str(text),
         Err(_) => serde_json::from_slice(payload),
     };
-    parsed.map_err(|e| {
-        TokenError::claims(
-            ".",
-            &format!(
-                "the claims are not a JSON object ({})",
-                strip_position(&e.to_string())
-            ),
-        )
-    })
+    parsed.map_err(not_an_object)
+}
+
+/// The error for a payload serde_json could not read as an object.
+fn not_an_object(e: serde_json::Error) -> TokenError {
+    TokenError::claims(
+        ".",
+        &format!(
+            "the claims are not a JSON object ({})",
+            strip_position(&e.to_string())
+        ),
+    )
 }
 
 /// Deserializes the (already validated) payload into `T` with path tracking: the careful path,

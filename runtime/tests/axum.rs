@@ -1,18 +1,19 @@
 //! The axum extractors and guards, driven with `tower::ServiceExt::oneshot` and tokens minted by
 //! the real next-auth (Auth.js `@auth/core/jwt` for v5, `next-auth/jwt` for v4).
 
+mod axum_support;
+
 use std::sync::Arc;
 
 use authgen_runtime::axum::{Authorized, Requirement, Session};
 use authgen_runtime::{
     guard, GuardError, HasPermissions, HasRole, NextAuthVersion, Role, Verifier,
 };
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use axum_support::call;
 use serde_json::{json, Value};
-use tower::ServiceExt;
 
 const SECRET: &str = "axum-interop-secret-0123456789abcdef";
 
@@ -118,26 +119,6 @@ fn node_tokens(version: &str, salt: &str, claims: &[Value]) -> Vec<String> {
         &[],
     );
     serde_json::from_str(&out).unwrap()
-}
-
-async fn call(app: &Router, path: &str, header: Option<(&str, String)>) -> (StatusCode, String) {
-    let mut req = Request::get(path);
-    if let Some((name, value)) = header {
-        req = req.header(name, value);
-    }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    if !status.is_success() {
-        assert_eq!(res.headers()["content-type"], "application/json");
-    }
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
 #[tokio::test]

@@ -1,5 +1,6 @@
 //! The axum extractors for database sessions, on SQLite rows written by `@auth/kysely-adapter`.
 
+mod axum_support;
 mod db_support;
 
 use std::sync::Arc;
@@ -8,12 +9,11 @@ use authgen_runtime::axum::Requirement;
 use authgen_runtime::db::axum::DbAuthorized;
 use authgen_runtime::db::{DbSession, Dialect, SessionSchema, SessionStore};
 use authgen_runtime::{GuardError, HasRole, Role as _};
-use axum::body::Body;
-use axum::http::{Request, StatusCode};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
+use axum_support::call;
 use db_support::*;
-use tower::ServiceExt;
 
 impl authgen_runtime::Role for Role {
     const ALL: &'static [Self] = &[Role::User, Role::Moderator, Role::Admin];
@@ -68,23 +68,6 @@ fn router(store: SessionStore<User>) -> Router {
         .route("/hello", get(hello))
         .route("/admin", get(admin))
         .with_state(Arc::new(store))
-}
-
-async fn call(app: &Router, path: &str, header: Option<(&str, String)>) -> (StatusCode, String) {
-    let mut req = Request::get(path);
-    if let Some((k, v)) = header {
-        req = req.header(k, v);
-    }
-    let res = app
-        .clone()
-        .oneshot(req.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = res.status();
-    let body = axum::body::to_bytes(res.into_body(), 1 << 20)
-        .await
-        .unwrap();
-    (status, String::from_utf8(body.to_vec()).unwrap())
 }
 
 fn cookie(token: &str) -> Option<(&'static str, String)> {
