@@ -61,7 +61,7 @@ fn load(version: NextAuthVersion) -> (Verifier, Vec<String>) {
 }
 
 /// One benchmark case: a name and a function that runs it once over every token.
-type Case<'a> = (&'static str, Box<dyn Fn() + 'a>);
+type Case<'a> = (&'static str, Box<dyn Fn() + Sync + 'a>);
 
 fn cases<'a>(
     version: NextAuthVersion,
@@ -211,9 +211,48 @@ fn rounds_report(path: &str) {
                 }),
             );
         }
+        per_case.insert("all_cores".into(), all_cores(&f, seconds));
         out.insert(f.version.to_string(), serde_json::Value::Object(per_case));
     }
     std::fs::write(path, serde_json::to_string_pretty(&out).unwrap()).unwrap();
+}
+
+/// `decode_typed` on every core at once (one thread per core, each over all the tokens), the
+/// machine's throughput, to set beside next-auth's with many decodes in flight (Node then uses
+/// its main thread and the libuv threadpool, so both cores). Per token: wall time of the whole
+/// machine (elapsed / tokens decoded by all threads) and CPU time (summed over the threads).
+fn all_cores(f: &Fixture, seconds: f64) -> serde_json::Value {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let all = cases(f.version, &f.verifier, &f.tokens, &f.headers, &f.maps);
+    let (_, run) = all
+        .iter()
+        .find(|(name, _)| *name == "decode_typed")
+        .unwrap();
+    let start = std::time::Instant::now();
+    let per_thread: Vec<(u64, u64)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let cpu0 = thread_cpu_ns();
+                    let mut n = 0u64;
+                    while start.elapsed().as_secs_f64() < seconds {
+                        run();
+                        n += f.tokens.len() as u64;
+                    }
+                    (n, thread_cpu_ns() - cpu0)
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let elapsed = start.elapsed().as_secs_f64() * 1e6;
+    let n: u64 = per_thread.iter().map(|p| p.0).sum();
+    let cpu: u64 = per_thread.iter().map(|p| p.1).sum();
+    serde_json::json!({
+        "threads": threads,
+        "wall_us": elapsed / n as f64,
+        "cpu_us": cpu as f64 / n as f64 / 1000.0,
+    })
 }
 
 fn main() {

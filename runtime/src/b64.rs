@@ -178,6 +178,30 @@ mod tests {
         }
     }
 
+    /// Token-length inputs, through the 8-character loop and the quad loop after it: every byte
+    /// value at every position of a 200-character string, and every length from 60 to 300.
+    #[test]
+    fn long_inputs_agree_on_every_byte_at_every_position() {
+        let mut x = 7u64;
+        let bytes: Vec<u8> = (0..150).map(|_| xorshift(&mut x) as u8).collect();
+        let valid = URL_SAFE_NO_PAD.encode(&bytes).into_bytes();
+        assert_eq!(ours(&valid), Ok(bytes));
+        for at in 0..valid.len() {
+            for b in 0..=255u8 {
+                let mut s = valid.clone();
+                s[at] = b;
+                let expected = URL_SAFE_NO_PAD.decode(&s).ok();
+                assert_eq!(ours(&s).ok(), expected, "byte {b:#04x} at {at}");
+            }
+        }
+        for len in 60..=300 {
+            let s: Vec<u8> = (0..len)
+                .map(|_| ENCODE[(xorshift(&mut x) % 64) as usize])
+                .collect();
+            assert_eq!(ours(&s).ok(), URL_SAFE_NO_PAD.decode(&s).ok(), "{len}");
+        }
+    }
+
     #[test]
     fn refuses_non_canonical_endings_and_short_output() {
         // "AB" would carry the low bits of B (0b000001): not canonical; "AQ" is.
