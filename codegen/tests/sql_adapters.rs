@@ -1,7 +1,9 @@
 //! The official Auth.js adapters on databases migrated by authgen: `@auth/pg-adapter` on
-//! PostgreSQL (pg-adapter preset) and `@auth/kysely-adapter` on PostgreSQL, MariaDB and SQLite
-//! (prisma preset), each running the adapter flow of `fixtures/adapters/flow.mjs`, on a database
-//! made by the initial migration and on one migrated step by step through the fixture evolution.
+//! PostgreSQL (pg-adapter preset), `@auth/kysely-adapter` on PostgreSQL, MariaDB and SQLite
+//! (prisma preset) and `@auth/drizzle-adapter` with its default tables on PostgreSQL, MariaDB and
+//! SQLite (drizzle preset), each running the adapter flow of `fixtures/adapters/flow.mjs`, on a
+//! database made by the initial migration and on one migrated step by step through the fixture
+//! evolution.
 
 mod common;
 
@@ -96,4 +98,24 @@ fn kysely_adapter_on_evolved_mariadb() {
 #[test]
 fn kysely_adapter_on_evolved_sqlite() {
     runtime().block_on(flow("kysely", Dialect::Sqlite, "prisma", EVOLVED));
+}
+
+#[test]
+fn drizzle_adapter_on_postgres() {
+    runtime().block_on(flow("drizzle", Dialect::Postgres, "drizzle", FRESH));
+}
+
+#[test]
+fn drizzle_adapter_on_mariadb() {
+    runtime().block_on(flow("drizzle", Dialect::Mysql, "drizzle", FRESH));
+}
+
+#[test]
+fn drizzle_adapter_on_sqlite() {
+    runtime().block_on(flow("drizzle", Dialect::Sqlite, "drizzle", FRESH));
+}
+
+#[test]
+fn drizzle_adapter_on_evolved_sqlite() {
+    runtime().block_on(flow("drizzle", Dialect::Sqlite, "drizzle", EVOLVED));
 }
