@@ -119,3 +119,13 @@ fn drizzle_adapter_on_sqlite() {
 fn drizzle_adapter_on_evolved_sqlite() {
     runtime().block_on(flow("drizzle", Dialect::Sqlite, "drizzle", EVOLVED));
 }
+
+#[test]
+fn drizzle_adapter_on_evolved_postgres() {
+    runtime().block_on(flow("drizzle", Dialect::Postgres, "drizzle", EVOLVED));
+}
+
+#[test]
+fn drizzle_adapter_on_evolved_mariadb() {
+    runtime().block_on(flow("drizzle", Dialect::Mysql, "drizzle", EVOLVED));
+}
