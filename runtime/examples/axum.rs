@@ -8,7 +8,8 @@
 //! ```
 //!
 //! Environment: `AUTH_SECRET` (v5, the default) or `NEXTAUTH_SECRET` with `NEXT_AUTH=v4`;
-//! `AUTH_SECURE=1` for the `__Secure-` cookie; `ADDR` (default `127.0.0.1:3000`).
+//! `AUTH_SECURE=1` for the `__Secure-` cookie; `ADDR` (default `127.0.0.1:3000`; port 0 picks a
+//! free one, and the line on stderr says which). `runtime/tests/example_axum.rs` runs it so.
 //!
 //! Database sessions (a front end on `session: { strategy: "database" }` with
 //! `@auth/kysely-adapter` or Prisma on SQLite): set `DATABASE_URL` to the SQLite database the
@@ -180,8 +181,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let addr = env("ADDR").unwrap_or_else(|| "127.0.0.1:3000".into());
     let listener = tokio::net::TcpListener::bind(&addr).await?;
+    // The bound address (`ADDR=127.0.0.1:0` picks a free port).
     eprintln!(
-        "listening on http://{addr} (session cookie `{}`)",
+        "listening on http://{} (session cookie `{}`)",
+        listener.local_addr()?,
         verifier.cookie_name()
     );
     axum::serve(listener, router(verifier, sessions)).await?;

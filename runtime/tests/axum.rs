@@ -12,7 +12,7 @@ use authgen_runtime::{
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::Router;
-use axum_support::call;
+use axum_support::{call, next_auth_tokens};
 use serde_json::{json, Value};
 
 const SECRET: &str = "axum-interop-secret-0123456789abcdef";
@@ -102,25 +102,6 @@ fn app(verifier: Verifier) -> Router {
         .with_state(Arc::new(verifier))
 }
 
-fn node_tokens(version: &str, salt: &str, claims: &[Value]) -> Vec<String> {
-    let dir = authgen_testkit::workspace_root()
-        .join("fixtures/ts")
-        .join(format!("next-auth-{version}"));
-    authgen_testkit::npm::ensure_installed(&dir);
-    let cases: Vec<Value> = claims
-        .iter()
-        .map(|c| json!({ "claims": c, "secret": SECRET, "salt": salt }))
-        .collect();
-    let out = authgen_testkit::npm::node_ok(
-        &dir,
-        "interop/jwt.mjs",
-        &["encode"],
-        &serde_json::to_vec(&cases).unwrap(),
-        &[],
-    );
-    serde_json::from_str(&out).unwrap()
-}
-
 #[tokio::test]
 async fn sessions_minted_by_next_auth_pass_the_extractors_and_guards() {
     for (version, nav, secure) in [
@@ -139,8 +120,9 @@ async fn sessions_minted_by_next_auth_pass_the_extractors_and_guards() {
         } else {
             String::new()
         };
-        let tokens = node_tokens(
+        let tokens = next_auth_tokens(
             version,
+            SECRET,
             &salt,
             &[
                 json!({ "sub": "u1", "role": "USER", "permissions": ["posts:write"] }),

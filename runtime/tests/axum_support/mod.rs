@@ -1,9 +1,33 @@
-//! What the axum tests share: one request through a router.
+//! What the axum tests share: one request through a router, and session tokens minted by the
+//! real next-auth. Each test file uses part of it.
+#![allow(dead_code)]
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use axum::Router;
+use serde_json::{json, Value};
 use tower::ServiceExt;
+
+/// Session tokens for `claims`, minted by the real next-auth `version` (`v4` / `v5`) with
+/// `secret` and `salt` (`fixtures/ts/next-auth-<version>/interop/jwt.mjs encode`).
+pub fn next_auth_tokens(version: &str, secret: &str, salt: &str, claims: &[Value]) -> Vec<String> {
+    let dir = authgen_testkit::workspace_root()
+        .join("fixtures/ts")
+        .join(format!("next-auth-{version}"));
+    authgen_testkit::npm::ensure_installed(&dir);
+    let cases: Vec<Value> = claims
+        .iter()
+        .map(|c| json!({ "claims": c, "secret": secret, "salt": salt }))
+        .collect();
+    let out = authgen_testkit::npm::node_ok(
+        &dir,
+        "interop/jwt.mjs",
+        &["encode"],
+        &serde_json::to_vec(&cases).unwrap(),
+        &[],
+    );
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("jwt.mjs printed {out:?}: {e}"))
+}
 
 pub async fn call(
     app: &Router,
