@@ -15,6 +15,7 @@ use hmac::Mac;
 use serde::de::IgnoredAny;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
+use zeroize::Zeroize;
 
 use crate::b64;
 use crate::error::TokenError;
@@ -131,9 +132,12 @@ pub(crate) fn decode_fixed<'o>(
 
 /// Where a token's ciphertext is decoded and then decrypted in place: a stack array for the
 /// usual token, the heap only beyond it (next-auth splits cookies at ~4 KB, and a typical
-/// session payload is a few hundred bytes).
+/// session payload is a few hundred bytes). The claims are decrypted here, and apps often keep
+/// OAuth access and refresh tokens in them, so what was used is zeroized when it is dropped.
 pub(crate) struct Scratch {
     stack: [u8; Scratch::STACK],
+    /// How much of `stack` has been handed out.
+    used: usize,
     heap: Vec<u8>,
 }
 
@@ -143,18 +147,33 @@ impl Scratch {
     pub(crate) fn new() -> Scratch {
         Scratch {
             stack: [0; Scratch::STACK],
+            used: 0,
             heap: Vec::new(),
         }
     }
 
     fn take(&mut self, len: usize) -> &mut [u8] {
         if len <= Scratch::STACK {
+            self.used = self.used.max(len);
             &mut self.stack[..len]
         } else {
-            self.heap.clear();
+            self.heap.zeroize();
             self.heap.resize(len, 0);
             &mut self.heap
         }
+    }
+
+    /// Zeroizes what was handed out (the heap part through its whole capacity).
+    fn wipe(&mut self) {
+        self.stack[..self.used].zeroize();
+        self.used = 0;
+        self.heap.zeroize();
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        self.wipe();
     }
 }
 
@@ -294,6 +313,32 @@ mod tests {
     use super::*;
     use crate::verifier::NextAuthVersion;
     use crate::TokenErrorKind;
+
+    /// What a decode put in the scratch (the stack part, and a heap part for a long token) is
+    /// gone once it is wiped, as `Drop` does.
+    #[test]
+    fn scratch_is_zeroized_after_use() {
+        let mut s = Scratch::new();
+        s.take(300).fill(0xAB);
+        s.take(100).fill(0xCD);
+        assert_eq!(s.used, 300);
+        s.take(5000).fill(0xEF);
+        assert!(s.heap.capacity() >= 5000);
+        s.wipe();
+        assert!(s.stack.iter().all(|&b| b == 0), "stack left");
+        assert_eq!(s.used, 0);
+        assert!(s.heap.is_empty());
+        // `Vec::zeroize` zeroes the whole capacity before clearing; the allocation is kept.
+        assert!(s.heap.capacity() >= 5000);
+
+        // Through a real decode: the stack part used for the ciphertext is what gets wiped.
+        let mut s = Scratch::new();
+        let buf = decode_ciphertext(&b64::encode([7u8; 48]), &mut s).unwrap();
+        assert_eq!(buf, &[7u8; 48][..]);
+        assert_eq!(s.used, 48);
+        s.wipe();
+        assert!(s.stack[..48].iter().all(|&b| b == 0));
+    }
 
     fn keys() -> KeySet {
         KeySet::derive(
