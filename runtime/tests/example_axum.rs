@@ -9,7 +9,7 @@ mod db_support;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, ChildStderr, Command, Stdio};
 
 use authgen_runtime::db::Dialect;
 use axum_support::next_auth_tokens;
@@ -50,6 +50,8 @@ fn example_binary() -> PathBuf {
 struct Service {
     child: Child,
     port: u16,
+    /// The example's stderr, kept open so that it never writes into a closed pipe.
+    _stderr: BufReader<ChildStderr>,
 }
 
 impl Service {
@@ -64,7 +66,8 @@ impl Service {
             .spawn()
             .expect("start the example");
         let mut line = String::new();
-        BufReader::new(child.stderr.take().unwrap())
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        stderr
             .read_line(&mut line)
             .expect("the example's first line");
         let port = line
@@ -79,7 +82,11 @@ impl Service {
             line.contains("(session cookie `authjs.session-token`)"),
             "{line}"
         );
-        Service { child, port }
+        Service {
+            child,
+            port,
+            _stderr: stderr,
+        }
     }
 
     /// `GET path` with an optional `Cookie` header: the status and the body.
