@@ -186,8 +186,7 @@ impl<'de> DeserializeSeed<'de> for NumberSeed {
         } else if let Some(i) = n.as_i64() {
             Ok(Number::I(i))
         } else {
-            n.as_f64()
-                .filter(|f| f.is_finite())
+            crate::claims::finite(&n)
                 .map(Number::F)
                 .ok_or_else(|| de::Error::custom("a number out of range"))
         }

@@ -59,7 +59,7 @@ impl<'de> de::Deserialize<'de> for NumericDate {
 }
 
 /// A JSON number as seconds, if it is one and finite.
-fn finite(n: &serde_json::Number) -> Option<f64> {
+pub(crate) fn finite(n: &serde_json::Number) -> Option<f64> {
     n.as_f64().filter(|f| f.is_finite())
 }
 
