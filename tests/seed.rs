@@ -179,3 +179,65 @@ fn serde_round_trip_uses_the_model_wire_names() {
     let back: Session = serde_json::from_value(v).unwrap();
     assert!(back.is_admin());
 }
+
+#[test]
+fn guards_tell_no_session_from_not_allowed() {
+    use authgen::runtime::guard;
+    let none_user: Option<&User> = None;
+    let none_session: Option<&Session> = None;
+    let none_jwt: Option<&Jwt> = None;
+    for r in Role::ALL {
+        assert_eq!(
+            guard::role_at_least(&none_user, r).unwrap_err().status(),
+            401
+        );
+        assert_eq!(
+            guard::role_at_least(&none_session, r).unwrap_err().status(),
+            401
+        );
+        assert_eq!(
+            guard::role_at_least(&none_jwt, r).unwrap_err().status(),
+            401
+        );
+    }
+    let p = Permission::PostsRead;
+    assert_eq!(
+        guard::permission(&none_session, p).unwrap_err().status(),
+        401
+    );
+    assert_eq!(
+        guard::any_permission(&none_jwt, &[p]).unwrap_err().status(),
+        401
+    );
+    assert_eq!(
+        guard::all_permissions::<_, Permission>(&none_user, &[])
+            .unwrap_err()
+            .status(),
+        401
+    );
+
+    // Present but lacking: 403, through the subject itself, a reference and `Some`.
+    let s = session(Role::User, vec![Permission::PostsRead]);
+    let j = jwt(Role::Moderator, vec![]);
+    assert_eq!(
+        guard::role_at_least(&s, Role::Admin).unwrap_err().status(),
+        403
+    );
+    assert_eq!(
+        guard::role_at_least(&Some(&s), Role::Moderator)
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(
+        guard::role_at_least(&Some(&j), Role::Admin)
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(guard::permission(&Some(&j), p).unwrap_err().status(), 403);
+    // And allowed.
+    assert!(guard::role_at_least(&Some(&s), Role::User).is_ok());
+    assert!(guard::role_at_least(&j, Role::User).is_ok());
+    assert!(guard::all_permissions(&Some(&s), &[p]).is_ok());
+}

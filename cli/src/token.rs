@@ -162,14 +162,15 @@ pub fn decode(args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
     }
 }
 
-/// `-`: one token per line; one compact JSON line per token, an error line per failure.
+/// `-`: one token per line; one compact JSON line per token, an error line per failure (a line
+/// that is not UTF-8 is one such failure; the lines after it are still read).
 fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
     let mut failed = false;
-    let mut line = String::new();
+    let mut line = Vec::new();
     let mut n = 0usize;
     loop {
         line.clear();
-        match io.stdin.read_line(&mut line) {
+        match io.stdin.read_until(b'\n', &mut line) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
@@ -178,18 +179,19 @@ fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
             }
         }
         n += 1;
-        let token = line.trim();
-        if token.is_empty() {
-            continue;
-        }
-        match verifier.decode_map(token) {
+        let result = match std::str::from_utf8(&line) {
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => verifier.decode_map(text.trim()).map_err(|e| e.to_string()),
+            Err(_) => Err("the line is not UTF-8, so it is no token".to_owned()),
+        };
+        match result {
             Ok(claims) => {
                 let text = serde_json::to_string(&Value::Object(claims)).unwrap_or_default();
                 let _ = writeln!(io.stdout, "{text}");
             }
-            Err(e) => {
+            Err(why) => {
                 failed = true;
-                let _ = writeln!(io.stderr, "authgen decode: line {n}: {e}");
+                let _ = writeln!(io.stderr, "authgen decode: line {n}: {why}");
             }
         }
     }

@@ -17,13 +17,13 @@ struct Run {
 }
 
 /// Runs `authgen <args>` with `stdin` and the environment `env`.
-fn run(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Run {
+fn run(args: &[&str], stdin: impl AsRef<[u8]>, env: &[(&str, &str)]) -> Run {
     let env: HashMap<String, String> = env
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect();
     let lookup = move |k: &str| env.get(k).cloned();
-    let mut input = Cursor::new(stdin.as_bytes().to_vec());
+    let mut input = Cursor::new(stdin.as_ref().to_vec());
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let exit = {
         let mut io = Io {
@@ -182,9 +182,23 @@ fn decode_stdin_prints_one_compact_line_per_token_and_fails_if_any_fails() {
     assert!(r.stderr.contains("line 4"), "{}", r.stderr);
     assert_no_secret_or_token(&r, &bad);
 
-    let r = run(&["decode", "--secret", S1, "-"], &format!("{a}\n{b}"), &[]);
+    let r = run(&["decode", "--secret", S1, "-"], format!("{a}\n{b}"), &[]);
     assert_eq!(r.exit, Exit::Ok);
     assert_eq!(r.stdout.lines().count(), 2);
+
+    // A line that is not UTF-8 is one failed token; the lines after it are still decoded.
+    let mut input = format!("{a}\n").into_bytes();
+    input.extend_from_slice(b"\xff\xfe not a token\n");
+    input.extend_from_slice(format!("{b}\n").as_bytes());
+    let r = run(&["decode", "--secret", S1, "-"], &input, &[]);
+    assert_eq!(r.exit, Exit::Failed);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("line 2: ") && r.stderr.contains("not UTF-8"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

@@ -324,6 +324,7 @@ fn principal(c: &Container) -> TokenStream {
                     impl #krate::HasRole for #ident where for<'__authgen> #user: #krate::HasRole {
                         type Role = <#user as #krate::HasRole>::Role;
                         fn role(&self) -> ::core::option::Option<Self::Role> { #krate::HasRole::role(&self.#member) }
+                        fn has_subject(&self) -> bool { #krate::HasRole::has_subject(&self.#member) }
                     }
                     #[automatically_derived]
                     impl #krate::HasPermissions for #ident where for<'__authgen> #user: #krate::HasPermissions {

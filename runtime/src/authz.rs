@@ -2,6 +2,18 @@
 //!
 //! A *subject* is anything a request can be authorised by: the user row, the session, the JWT
 //! claims, or an `Option` of one of them (absent means no access).
+//!
+//! ```
+//! use authgen_runtime::HasPermissions;
+//! struct Claims { permissions: Vec<String> }
+//! impl HasPermissions for Claims {
+//!     type Permission = String;
+//!     fn permissions(&self) -> &[String] { &self.permissions }
+//! }
+//! let editor = Claims { permissions: vec!["posts:write".into()] };
+//! assert!(editor.has_permission("posts:write"));
+//! assert!(!None::<Claims>.has_permission("posts:write"));
+//! ```
 
 use std::fmt;
 
@@ -107,6 +119,28 @@ pub trait HasRole {
     fn has_role(&self, role: Self::Role) -> bool {
         self.role().is_some_and(|mine| mine.includes(role))
     }
+
+    /// Whether there is a subject at all: false only for `None`, so that a guard can tell "no
+    /// session" (401) from "no role" (403). (Named apart from [`HasPermissions::is_present`] so
+    /// that a type with both traits in scope keeps unambiguous method calls.)
+    ///
+    /// ```
+    /// use authgen_runtime::{HasRole, Role};
+    /// #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    /// enum Level { Reader }
+    /// impl Role for Level {
+    ///     const ALL: &'static [Self] = &[Level::Reader];
+    ///     fn rank(self) -> usize { 0 }
+    ///     fn as_str(self) -> &'static str { "reader" }
+    /// }
+    /// struct Claims;
+    /// impl HasRole for Claims { type Role = Level; fn role(&self) -> Option<Level> { None } }
+    /// assert!(Claims.has_subject());
+    /// assert!(!None::<Claims>.has_subject());
+    /// ```
+    fn has_subject(&self) -> bool {
+        true
+    }
 }
 
 /// A subject that may carry permissions.
@@ -178,6 +212,9 @@ macro_rules! forward {
             fn role(&self) -> Option<T::Role> {
                 (**self).role()
             }
+            fn has_subject(&self) -> bool {
+                (**self).has_subject()
+            }
         }
         impl<T: HasPermissions + ?Sized> HasPermissions for $ty {
             type Permission = T::Permission;
@@ -196,6 +233,9 @@ impl<T: HasRole> HasRole for Option<T> {
     type Role = T::Role;
     fn role(&self) -> Option<T::Role> {
         self.as_ref().and_then(HasRole::role)
+    }
+    fn has_subject(&self) -> bool {
+        self.as_ref().is_some_and(HasRole::has_subject)
     }
 }
 
@@ -226,6 +266,13 @@ pub struct ParseEnumError {
 
 impl ParseEnumError {
     /// An error for `input`, which is none of `expected`.
+    ///
+    /// ```
+    /// # use authgen_runtime::ParseEnumError;
+    /// let e = ParseEnumError::new("Role", "root", &["user", "admin"]);
+    /// assert_eq!(e.expected(), ["user", "admin"]);
+    /// assert!(e.to_string().contains("root"));
+    /// ```
     pub fn new(type_name: &'static str, input: &str, expected: &'static [&'static str]) -> Self {
         // Keep error messages bounded: the input may come from a request.
         let input: String = input.chars().take(64).collect();
@@ -237,6 +284,11 @@ impl ParseEnumError {
     }
 
     /// The wire names that would have parsed.
+    ///
+    /// ```
+    /// # use authgen_runtime::ParseEnumError;
+    /// assert_eq!(ParseEnumError::new("Role", "x", &["a"]).expected(), ["a"]);
+    /// ```
     pub fn expected(&self) -> &'static [&'static str] {
         self.expected
     }

@@ -5,6 +5,20 @@
 //! chunks `<name>.0`, `<name>.1`, … joined in numeric order with empty ones skipped; values are
 //! percent-decoded as the `cookie` package does. Without a cookie, `getToken` also accepts
 //! `Authorization: Bearer <url-encoded token>`.
+//!
+//! ```
+//! use authgen_runtime::cookie::{chunk_cookie_value, session_token_from_cookie_headers};
+//! let token = "a".repeat(10);
+//! let header = chunk_cookie_value("authjs.session-token", &token, 4)
+//!     .into_iter()
+//!     .rev()
+//!     .map(|(name, value)| format!("{name}={value}"))
+//!     .collect::<Vec<_>>()
+//!     .join("; ");
+//! let read = session_token_from_cookie_headers([header.as_str()], "authjs.session-token", 4096)?;
+//! assert_eq!(read.as_deref(), Some(token.as_str()));
+//! # Ok::<(), authgen_runtime::TokenError>(())
+//! ```
 
 use std::borrow::Cow;
 

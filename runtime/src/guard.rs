@@ -106,7 +106,8 @@ pub fn authenticated<S>(subject: Option<S>) -> Result<S, GuardError> {
     subject.ok_or(GuardError::Unauthenticated)
 }
 
-/// Passes when `subject` holds `role` or a role above it; else [`GuardError::Forbidden`].
+/// Passes when `subject` holds `role` or a role above it; else [`GuardError::Forbidden`], or
+/// [`GuardError::Unauthenticated`] for an absent subject (`None`).
 ///
 /// ```
 /// use authgen_runtime::{guard, HasRole, Role};
@@ -122,8 +123,12 @@ pub fn authenticated<S>(subject: Option<S>) -> Result<S, GuardError> {
 ///
 /// assert!(guard::role_at_least(&Claims(Level::Admin), Level::User).is_ok());
 /// assert_eq!(guard::role_at_least(&Claims(Level::User), Level::Admin).unwrap_err().status(), 403);
+/// assert_eq!(guard::role_at_least(&None::<Claims>, Level::User).unwrap_err().status(), 401);
 /// ```
 pub fn role_at_least<S: HasRole + ?Sized>(subject: &S, role: S::Role) -> Result<(), GuardError> {
+    if !subject.has_subject() {
+        return Err(GuardError::Unauthenticated);
+    }
     if subject.has_role(role) {
         Ok(())
     } else {

@@ -3,6 +3,15 @@
 //!
 //! A [`Verifier`](crate::Verifier) derives every key once, when it is built; these functions are
 //! public for tools and tests that need the raw values.
+//!
+//! ```
+//! use authgen_runtime::keys::{derive_key, jwk_thumbprint};
+//! use authgen_runtime::{ContentEncryption, NextAuthVersion};
+//! let salt = "authjs.session-token";
+//! let key = derive_key(NextAuthVersion::V5, b"a-secret", salt, ContentEncryption::A256CbcHs512);
+//! assert_eq!(key.len(), 64);
+//! assert_eq!(jwk_thumbprint(&key).len(), 86);
+//! ```
 
 use aes::Aes256;
 use aes_gcm::{Aes256Gcm, KeyInit};

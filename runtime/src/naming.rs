@@ -16,6 +16,14 @@ use std::fmt;
 use std::str::FromStr;
 
 /// A table naming preset: which names (and which id columns) the official adapters expect.
+///
+/// ```
+/// use authgen_runtime::naming::{IdKind, Preset, TableKind};
+/// let p: Preset = "drizzle".parse().unwrap();
+/// assert_eq!(p.table_name(TableKind::Session), "session");
+/// assert_eq!(p.id_kind(), IdKind::Uuid);
+/// assert!("typeorm".parse::<Preset>().unwrap_err().contains("`typeorm`"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Preset {
     /// `@auth/pg-adapter`: `users`, `accounts`, `sessions`, `verification_token`; integer ids the
@@ -31,6 +39,12 @@ pub enum Preset {
 }
 
 /// How a preset's `id` columns are made.
+///
+/// ```
+/// use authgen_runtime::naming::{IdKind, Preset};
+/// assert_eq!(Preset::PgAdapter.id_kind(), IdKind::Serial);
+/// assert_eq!(Preset::Prisma.id_kind(), IdKind::Uuid);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum IdKind {
     /// An integer the database assigns (`SERIAL`, `AUTO_INCREMENT`, SQLite's `INTEGER PRIMARY KEY`).
@@ -41,9 +55,20 @@ pub enum IdKind {
 
 impl Preset {
     /// Every preset.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::Preset;
+    /// assert_eq!(Preset::ALL.map(Preset::as_str), ["pg-adapter", "prisma", "drizzle"]);
+    /// ```
     pub const ALL: [Preset; 3] = [Preset::PgAdapter, Preset::Prisma, Preset::Drizzle];
 
     /// The name used in `authgen.toml` and on the command line.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::Preset;
+    /// assert_eq!(Preset::PgAdapter.as_str(), "pg-adapter");
+    /// assert_eq!(Preset::PgAdapter.to_string(), "pg-adapter");
+    /// ```
     pub fn as_str(self) -> &'static str {
         match self {
             Preset::PgAdapter => "pg-adapter",
@@ -53,6 +78,12 @@ impl Preset {
     }
 
     /// The preset's name for a table.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::{Preset, TableKind};
+    /// assert_eq!(Preset::PgAdapter.table_name(TableKind::User), "users");
+    /// assert_eq!(Preset::Prisma.table_name(TableKind::User), "User");
+    /// ```
     pub fn table_name(self, kind: TableKind) -> &'static str {
         use TableKind::*;
         match (self, kind) {
@@ -75,6 +106,11 @@ impl Preset {
     }
 
     /// How the preset's `id` columns (users, accounts, sessions) are made.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::{IdKind, Preset};
+    /// assert_eq!(Preset::Drizzle.id_kind(), IdKind::Uuid);
+    /// ```
     pub fn id_kind(self) -> IdKind {
         match self {
             Preset::PgAdapter => IdKind::Serial,
@@ -104,6 +140,12 @@ impl FromStr for Preset {
 }
 
 /// One of the Auth.js tables.
+///
+/// ```
+/// use authgen_runtime::naming::TableKind;
+/// assert_eq!(TableKind::from_key("verification_token"), Some(TableKind::VerificationToken));
+/// assert_eq!(TableKind::Session.key(), "session");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TableKind {
     /// The user rows (with the application's own columns).
@@ -120,6 +162,12 @@ pub enum TableKind {
 
 impl TableKind {
     /// Every table, parents before children.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::TableKind;
+    /// assert_eq!(TableKind::ALL[0], TableKind::User);
+    /// assert_eq!(TableKind::ALL.len(), 5);
+    /// ```
     pub const ALL: [TableKind; 5] = [
         TableKind::User,
         TableKind::Account,
@@ -129,6 +177,11 @@ impl TableKind {
     ];
 
     /// The key used in `[sql.tables]` overrides.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::TableKind;
+    /// assert_eq!(TableKind::VerificationToken.key(), "verification_token");
+    /// ```
     pub fn key(self) -> &'static str {
         match self {
             TableKind::User => "user",
@@ -140,12 +193,26 @@ impl TableKind {
     }
 
     /// The table for a `[sql.tables]` key.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::TableKind;
+    /// assert_eq!(TableKind::from_key("user"), Some(TableKind::User));
+    /// assert_eq!(TableKind::from_key("users"), None);
+    /// ```
     pub fn from_key(key: &str) -> Option<TableKind> {
         TableKind::ALL.into_iter().find(|k| k.key() == key)
     }
 }
 
 /// The resolved names of every table: the preset's, with per-table overrides applied.
+///
+/// ```
+/// use authgen_runtime::naming::{Preset, TableKind, TableNames};
+/// let names = TableNames::new(Preset::PgAdapter, [("session", "auth_sessions")]).unwrap();
+/// assert_eq!(names.get(TableKind::Session), "auth_sessions");
+/// assert_eq!(names.get(TableKind::User), "users");
+/// assert_eq!(names.preset, Preset::PgAdapter);
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct TableNames {
     /// The preset the names start from.
@@ -156,6 +223,12 @@ pub struct TableNames {
 impl TableNames {
     /// The preset's names with `overrides` (`[sql.tables]` keys → names) applied. Fails, naming
     /// the key, on an unknown key or an empty name.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::{Preset, TableNames};
+    /// assert!(TableNames::new(Preset::Prisma, [("users", "x")]).unwrap_err().contains("`users`"));
+    /// assert!(TableNames::new(Preset::Prisma, [("user", "")]).is_err());
+    /// ```
     pub fn new<K: AsRef<str>, V: AsRef<str>>(
         preset: Preset,
         overrides: impl IntoIterator<Item = (K, V)>,
@@ -177,12 +250,24 @@ impl TableNames {
     }
 
     /// The name of a table.
+    ///
+    /// ```
+    /// # use authgen_runtime::naming::{Preset, TableKind, TableNames};
+    /// let names = TableNames::new(Preset::Drizzle, None::<(&str, &str)>).unwrap();
+    /// assert_eq!(names.get(TableKind::VerificationToken), "verificationToken");
+    /// ```
     pub fn get(&self, kind: TableKind) -> &str {
         &self.names[kind as usize]
     }
 }
 
 /// The column names the Auth.js adapters use (camelCase, OAuth token fields snake_case).
+///
+/// ```
+/// use authgen_runtime::naming::columns;
+/// assert_eq!(columns::SESSION_TOKEN, "sessionToken");
+/// assert_eq!(columns::EMAIL_VERIFIED, "emailVerified");
+/// ```
 pub mod columns {
     /// Primary key of users, accounts and sessions.
     pub const ID: &str = "id";

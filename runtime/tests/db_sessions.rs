@@ -1,13 +1,14 @@
 //! Database sessions on the real PostgreSQL, MariaDB and SQLite: the seed model's schema migrated
 //! by authgen, users and sessions written by the real Auth.js adapters (`@auth/pg-adapter` on
 //! PostgreSQL with the pg-adapter preset, `@auth/kysely-adapter` on all three with the prisma
-//! preset), read back by [`SessionStore`].
+//! preset, `@auth/drizzle-adapter` on all three with the drizzle preset), read back by
+//! [`SessionStore`].
 
 mod db_support;
 
 use std::time::{Duration, SystemTime};
 
-use authgen_runtime::db::{Dialect, SessionError, SessionSchema, SessionStore, ValueKind};
+use authgen_runtime::db::{Dialect, Pool, SessionError, SessionSchema, SessionStore, ValueKind};
 use chrono::{DateTime, Utc};
 use db_support::*;
 use serde::Deserialize;
@@ -101,6 +102,19 @@ async fn scenario(adapter: &str, d: Dialect, preset: &'static str) {
         ],
         "{label}: the lookup reads every column of the seed user"
     );
+    if let (Pool::Sqlite(p), "drizzle") = (&pool, adapter) {
+        // What makes Drizzle on SQLite its own case: dates as integer milliseconds.
+        let kinds: Vec<(String, String)> = sqlx::query_as(
+            r#"SELECT typeof("expires"), (SELECT typeof("emailVerified") FROM "user" WHERE "emailVerified" IS NOT NULL) FROM "session""#,
+        )
+        .fetch_all(p)
+        .await
+        .unwrap();
+        assert!(
+            kinds.iter().all(|(a, b)| a == "integer" && b == "integer"),
+            "{label}: {kinds:?}"
+        );
+    }
     let store = SessionStore::<User>::new(pool.clone(), schema).unwrap();
 
     // A session of a user whose role and permissions the app set.
@@ -301,6 +315,22 @@ fn kysely_adapter_on_mariadb() {
 #[test]
 fn kysely_adapter_on_sqlite() {
     runtime().block_on(scenario("kysely", Dialect::Sqlite, "prisma"));
+}
+
+#[test]
+fn drizzle_adapter_on_postgres() {
+    runtime().block_on(scenario("drizzle", Dialect::Postgres, "drizzle"));
+}
+
+#[test]
+fn drizzle_adapter_on_mariadb() {
+    runtime().block_on(scenario("drizzle", Dialect::MySql, "drizzle"));
+}
+
+/// Drizzle writes SQLite dates as integer milliseconds, where the other adapters write text.
+#[test]
+fn drizzle_adapter_on_sqlite() {
+    runtime().block_on(scenario("drizzle", Dialect::Sqlite, "drizzle"));
 }
 
 /// The facade's glue (`authgen::session_schema`) names the seed user's columns with their kinds.

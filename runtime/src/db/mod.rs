@@ -58,14 +58,30 @@ use sqlx::{AssertSqlSafe, Row, SqlSafeStr, SqlStr};
 pub use error::{SessionError, SessionErrorKind};
 pub use schema::{Dialect, SchemaError, SessionSchema, UserColumn, ValueKind};
 /// The sqlx this module is built on (0.9): make pools with it to match its version.
+///
+/// ```
+/// # async fn pool() -> Result<(), authgen_runtime::db::sqlx::Error> {
+/// let pool = authgen_runtime::db::sqlx::SqlitePool::connect("sqlite::memory:").await?;
+/// # drop(pool);
+/// # Ok(())
+/// # }
+/// ```
 pub use sqlx;
 
 /// The longest session token looked up; longer values (and empty ones, and ones holding NUL)
 /// are [`SessionError::NotFound`] without a query (Auth.js tokens are 36-character UUIDs).
+///
+/// ```
+/// assert!(authgen_runtime::db::DEFAULT_MAX_TOKEN_LEN >= 36);
+/// ```
 pub const DEFAULT_MAX_TOKEN_LEN: usize = 1024;
 
 /// The session cookie of next-auth v5 / Auth.js (v4: `next-auth.session-token`; add the
 /// `__Secure-` prefix on HTTPS). Database sessions use the same cookie names as JWT sessions.
+///
+/// ```
+/// assert_eq!(authgen_runtime::db::DEFAULT_COOKIE_NAME, "authjs.session-token");
+/// ```
 pub const DEFAULT_COOKIE_NAME: &str = "authjs.session-token";
 
 /// A valid database session: the app's user and when the session expires.
