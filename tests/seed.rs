@@ -180,6 +180,53 @@ fn serde_round_trip_uses_the_model_wire_names() {
     assert!(back.is_admin());
 }
 
+/// A session whose user may be missing: the derived impls answer for it through `user`.
+#[derive(authgen::AuthSession, serde::Serialize, serde::Deserialize)]
+struct MaybeUserSession {
+    user: Option<SessionUser>,
+    expires: chrono::DateTime<chrono::Utc>,
+}
+
+#[test]
+fn a_session_without_its_user_is_no_session() {
+    use authgen::runtime::guard;
+    let without = MaybeUserSession {
+        user: None,
+        expires: chrono::Utc::now(),
+    };
+    assert!(!without.has_subject());
+    assert_eq!(
+        guard::role_at_least(&without, Role::User)
+            .unwrap_err()
+            .status(),
+        401
+    );
+    assert_eq!(
+        guard::permission(&without, Permission::PostsRead)
+            .unwrap_err()
+            .status(),
+        401
+    );
+    let with = MaybeUserSession {
+        user: Some(session(Role::User, vec![]).user),
+        expires: chrono::Utc::now(),
+    };
+    assert!(with.has_subject());
+    assert_eq!(
+        guard::role_at_least(&with, Role::Admin)
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert_eq!(
+        guard::permission(&with, Permission::PostsRead)
+            .unwrap_err()
+            .status(),
+        403
+    );
+    assert!(guard::role_at_least(&with, Role::User).is_ok());
+}
+
 #[test]
 fn guards_tell_no_session_from_not_allowed() {
     use authgen::runtime::guard;

@@ -182,7 +182,10 @@ fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
         let result = match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => continue,
             Ok(text) => verifier.decode_map(text.trim()).map_err(|e| e.to_string()),
-            Err(_) => Err("the line is not UTF-8, so it is no token".to_owned()),
+            Err(e) => Err(format!(
+                "not UTF-8 text (invalid byte at offset {})",
+                e.valid_up_to()
+            )),
         };
         match result {
             Ok(claims) => {

@@ -195,7 +195,8 @@ fn decode_stdin_prints_one_compact_line_per_token_and_fails_if_any_fails() {
     assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(
-        r.stderr.contains("line 2: ") && r.stderr.contains("not UTF-8"),
+        r.stderr
+            .contains("line 2: not UTF-8 text (invalid byte at offset 0)"),
         "{}",
         r.stderr
     );

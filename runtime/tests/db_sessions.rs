@@ -110,9 +110,11 @@ async fn scenario(adapter: &str, d: Dialect, preset: &'static str) {
         .fetch_all(p)
         .await
         .unwrap();
-        assert!(
-            kinds.iter().all(|(a, b)| a == "integer" && b == "integer"),
-            "{label}: {kinds:?}"
+        let integer = ("integer".to_owned(), "integer".to_owned());
+        assert_eq!(
+            kinds,
+            vec![integer; 3],
+            "{label}: three sessions, dates as integers"
         );
     }
     let store = SessionStore::<User>::new(pool.clone(), schema).unwrap();

@@ -23,13 +23,7 @@ fn fixture(version: &str) -> PathBuf {
 
 /// Runs `interop/jwt.mjs <mode>` with a batch of cases; returns one result per case.
 fn node(version: &str, mode: &str, cases: &[Value]) -> Vec<Value> {
-    let dir = fixture(version);
-    let input = serde_json::to_vec(cases).unwrap();
-    let out = authgen_testkit::npm::node_ok(&dir, "interop/jwt.mjs", &[mode], &input, &[]);
-    let results: Vec<Value> =
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("node printed {out:?}: {e}"));
-    assert_eq!(results.len(), cases.len(), "one result per case");
-    results
+    authgen_testkit::npm::next_auth_jwt(version, mode, cases)
 }
 
 /// Varied payloads: the default next-auth one, unicode, nesting, escapes, numbers, long ones.

@@ -116,3 +116,24 @@ pub fn node_ok(
     }
     String::from_utf8(out.stdout).expect("node printed UTF-8")
 }
+
+/// Runs `fixtures/ts/next-auth-<version>/interop/jwt.mjs <mode>` (the real next-auth's `encode`,
+/// `decode` or `getToken`; `version` is `v4` or `v5`) on a batch of cases, after installing the
+/// fixture; panics unless there is one result per case.
+pub fn next_auth_jwt(
+    version: &str,
+    mode: &str,
+    cases: &[serde_json::Value],
+) -> Vec<serde_json::Value> {
+    let dir = ensure_installed(
+        &crate::workspace_root()
+            .join("fixtures/ts")
+            .join(format!("next-auth-{version}")),
+    );
+    let input = serde_json::to_vec(cases).expect("cases as JSON");
+    let out = node_ok(&dir, "interop/jwt.mjs", &[mode], &input, &[]);
+    let results: Vec<serde_json::Value> =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("node printed {out:?}: {e}"));
+    assert_eq!(results.len(), cases.len(), "one result per case");
+    results
+}
