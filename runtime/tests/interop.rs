@@ -417,3 +417,112 @@ fn next_auth_tokens_deserialize_into_the_apps_types() {
         );
     }
 }
+
+/// The session cookies a response sets, as (name, value) pairs sorted by name.
+fn set_cookies_sorted(set_cookie_headers: &[String]) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = set_cookie_headers
+        .iter()
+        .map(|h| {
+            let first = h.split(';').next().unwrap();
+            let (n, v) = first.split_once('=').unwrap();
+            (n.to_owned(), v.to_owned())
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// next-auth's own `SessionStore` chunks a long session cookie and empties the chunks a shorter
+/// one leaves behind; `session_cookie_updates` writes the same cookies, and what a browser keeps
+/// after applying next-auth's cookies reads back in Rust as the token.
+#[test]
+fn chunking_and_cleanup_match_next_auths_session_store() {
+    for version in ["v4", "v5"] {
+        let nav: NextAuthVersion = version.parse().unwrap();
+        let v = verifier(nav, &[S1], None, false);
+        let name = v.cookie_name().to_owned();
+        let chunk = nav.chunk_size();
+        let long = "L".repeat(chunk * 2 + 17); // three chunks
+        let longer = "M".repeat(chunk * 4 + 1); // five chunks
+        let short = "short.token";
+        let jar = |parts: &[(&str, &str)]| -> Map<String, Value> {
+            parts
+                .iter()
+                .map(|(suffix, value)| (format!("{name}{suffix}"), json!(value)))
+                .chain([("theme".to_owned(), json!("dark"))])
+                .collect()
+        };
+        let cases: Vec<(Option<&str>, Map<String, Value>)> = vec![
+            (Some(&long), jar(&[])),
+            (
+                Some(&long),
+                jar(&[
+                    (".0", "a"),
+                    (".1", "b"),
+                    (".2", "c"),
+                    (".3", "d"),
+                    (".4", "e"),
+                ]),
+            ),
+            (Some(&longer), jar(&[(".0", "a"), (".1", "b")])),
+            (Some(short), jar(&[(".0", "a"), (".1", "b"), (".2", "c")])),
+            (Some(short), jar(&[("", "old")])),
+            (Some(&long), jar(&[("", "old")])),
+            (None, jar(&[("", "old")])),
+            (None, jar(&[(".0", "a"), (".1", "b")])),
+        ];
+        let node_cases: Vec<Value> = cases
+            .iter()
+            .map(|(value, cookies)| json!({ "name": name, "value": value, "cookies": cookies }))
+            .collect();
+        let node_sets = node(version, "chunk", &node_cases);
+        for ((value, cookies), node_set) in cases.iter().zip(&node_sets) {
+            let mut want: Vec<(String, String)> = node_set
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| {
+                    let n = c["name"].as_str().unwrap().to_owned();
+                    (n, c["value"].as_str().unwrap().to_owned())
+                })
+                .collect();
+            want.sort();
+            let request = cookies
+                .iter()
+                .map(|(n, v)| format!("{n}={}", v.as_str().unwrap()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let rust = v.session_cookie_updates(*value, 60, [request.as_str()]);
+            assert_eq!(
+                set_cookies_sorted(&rust),
+                want,
+                "{version}: {} over {:?}",
+                value.map_or("sign-out".to_owned(), |t| format!("{} chars", t.len())),
+                cookies.keys().collect::<Vec<_>>()
+            );
+
+            // The browser applies next-auth's cookies (an empty value deletes) and sends the rest.
+            let mut jar = cookies.clone();
+            for (n, val) in &want {
+                if val.is_empty() {
+                    jar.remove(n);
+                } else {
+                    jar.insert(n.clone(), json!(val));
+                }
+            }
+            let header = jar
+                .iter()
+                .rev()
+                .map(|(n, v)| format!("{n}={}", v.as_str().unwrap()))
+                .collect::<Vec<_>>()
+                .join("; ");
+            let read =
+                session_token_from_cookie_headers([header.as_str()], &name, 64 * 1024).unwrap();
+            assert_eq!(
+                read.as_deref(),
+                *value,
+                "{version}: read back from {header:.80}"
+            );
+        }
+    }
+}
