@@ -5,6 +5,9 @@
 //!
 //! - [`Session<T>`]: the verified claims; 401 with a JSON body when the session cookie (or
 //!   Bearer token) is missing or does not verify. `Option<Session<T>>` is `None` for both.
+//!   Authentic claims that do not fit `T` are also 401: typically a token minted before the
+//!   app's JWT type changed, which a new sign-in replaces. (Database sessions answer 500 for a
+//!   user row that does not fit: that is the server's schema, not the client's session.)
 //! - [`Authorized<T, R>`]: the verified claims, checked by the [`Requirement`] `R` (role,
 //!   permission, any / all of them); 401 without a valid session, 403 when `R` refuses.
 //!
