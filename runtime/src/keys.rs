@@ -99,6 +99,8 @@ pub fn derive_key(
     salt: &str,
     enc: ContentEncryption,
 ) -> Zeroizing<Vec<u8>> {
+    #[cfg(test)]
+    DERIVED.with(|n| n.set(n.get() + 1));
     let info = match version {
         NextAuthVersion::V4 if salt.is_empty() => {
             Zeroizing::new("NextAuth.js Generated Encryption Key".to_owned())
@@ -115,6 +117,12 @@ pub fn derive_key(
         unreachable!("HKDF output length is 32 or 64 bytes");
     }
     okm
+}
+
+#[cfg(test)]
+thread_local! {
+    /// How many keys this thread has derived (tests only): decoding must derive none.
+    pub(crate) static DERIVED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 /// The RFC 7638 thumbprint of a symmetric key, as Auth.js writes it in the `kid` header:

@@ -826,6 +826,39 @@ mod tests {
         assert_ne!(u, uuid_v4().unwrap());
     }
 
+    /// Keys are derived when the verifier is built; decoding, good tokens or bad, derives none.
+    #[test]
+    fn keys_are_derived_once_when_the_verifier_is_built() {
+        let derived = || crate::keys::DERIVED.with(|n| n.get());
+        for version in [NextAuthVersion::V4, NextAuthVersion::V5] {
+            let before = derived();
+            let v = Verifier::builder(version)
+                .secrets(["s".repeat(32), "t".repeat(32)])
+                .build()
+                .unwrap();
+            assert!(
+                derived() - before >= 2,
+                "{version}: one key per secret at least"
+            );
+            let other = Verifier::builder(version)
+                .secret("u".repeat(32))
+                .build()
+                .unwrap();
+            let mut tokens: Vec<String> = (0..10)
+                .map(|i| v.encode(&serde_json::json!({ "i": i })).unwrap())
+                .collect();
+            tokens.push(other.encode(&serde_json::json!({ "i": -1 })).unwrap());
+            let built = derived();
+            for t in &tokens {
+                let _ = v.decode_map(t);
+                let _ = v.decode::<serde_json::Value>(t);
+                let _ = v
+                    .decode_cookie_header::<serde_json::Value>(&format!("{}={t}", v.cookie_name()));
+            }
+            assert_eq!(derived(), built, "{version}: decoding derived keys");
+        }
+    }
+
     fn parts<'t>(s: &jwe::Segments<'t>) -> [&'t str; 5] {
         [s.header, s.encrypted_key, s.iv, s.ciphertext, s.tag]
     }
