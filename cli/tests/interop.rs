@@ -7,15 +7,12 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+// next-auth's `interop/jwt.mjs <mode>` on a batch of cases, one result per case.
+use authgen_testkit::npm::next_auth_jwt as node;
 use serde_json::{json, Value};
 
 const BIN: &str = env!("CARGO_BIN_EXE_authgen");
 const SECRET: &str = "cli-interop-secret-0123456789abcdef";
-
-/// Runs next-auth's `interop/jwt.mjs <mode>` on a batch of cases.
-fn node(version: &str, mode: &str, cases: &[Value]) -> Vec<Value> {
-    authgen_testkit::npm::next_auth_jwt(version, mode, cases)
-}
 
 /// Runs the `authgen` binary with `args`, `stdin` and only the environment `env`.
 fn authgen(args: &[&str], stdin: &str, env: &[(&str, &str)]) -> (i32, String, String) {

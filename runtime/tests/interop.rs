@@ -8,6 +8,8 @@ use authgen_runtime::cookie::{chunk_cookie_value, session_token_from_cookie_head
 use authgen_runtime::{
     ContentEncryption, EncodeOptions, NextAuthVersion, TokenErrorKind, Verifier,
 };
+// next-auth's `interop/jwt.mjs <mode>` on a batch of cases, one result per case.
+use authgen_testkit::npm::next_auth_jwt as node;
 use serde_json::{json, Map, Value};
 
 const S1: &str = "interop-secret-one-0123456789abcdef";
@@ -19,11 +21,6 @@ fn fixture(version: &str) -> PathBuf {
         .join("fixtures/ts")
         .join(format!("next-auth-{version}"));
     authgen_testkit::npm::ensure_installed(&dir)
-}
-
-/// Runs `interop/jwt.mjs <mode>` with a batch of cases; returns one result per case.
-fn node(version: &str, mode: &str, cases: &[Value]) -> Vec<Value> {
-    authgen_testkit::npm::next_auth_jwt(version, mode, cases)
 }
 
 /// Varied payloads: the default next-auth one, unicode, nesting, escapes, numbers, long ones.

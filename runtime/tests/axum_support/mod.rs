@@ -11,22 +11,14 @@ use tower::ServiceExt;
 /// Session tokens for `claims`, minted by the real next-auth `version` (`v4` / `v5`) with
 /// `secret` and `salt` (`fixtures/ts/next-auth-<version>/interop/jwt.mjs encode`).
 pub fn next_auth_tokens(version: &str, secret: &str, salt: &str, claims: &[Value]) -> Vec<String> {
-    let dir = authgen_testkit::workspace_root()
-        .join("fixtures/ts")
-        .join(format!("next-auth-{version}"));
-    authgen_testkit::npm::ensure_installed(&dir);
     let cases: Vec<Value> = claims
         .iter()
         .map(|c| json!({ "claims": c, "secret": secret, "salt": salt }))
         .collect();
-    let out = authgen_testkit::npm::node_ok(
-        &dir,
-        "interop/jwt.mjs",
-        &["encode"],
-        &serde_json::to_vec(&cases).unwrap(),
-        &[],
-    );
-    serde_json::from_str(&out).unwrap_or_else(|e| panic!("jwt.mjs printed {out:?}: {e}"))
+    authgen_testkit::npm::next_auth_jwt(version, "encode", &cases)
+        .into_iter()
+        .map(|t| t.as_str().expect("a token").to_owned())
+        .collect()
 }
 
 pub async fn call(
