@@ -11,7 +11,7 @@
 //!
 //! `AUTHGEN_PROPTEST_CASES` sets the number of cases per dialect (default 100, split over the
 //! dialect's shards; a long run:
-//! `AUTHGEN_PROPTEST_CASES=2000 cargo test -p authgen-codegen --test sql_proptest --release`).
+//! `AUTHGEN_PROPTEST_CASES=2000 cargo test -p authgen-codegen --test db_proptest --release`).
 //! Each run shares one server database per dialect: PostgreSQL cases use schemas in it, MariaDB
 //! cases databases named after it (dropped after each case, and on panic).
 
