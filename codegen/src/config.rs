@@ -115,45 +115,14 @@ impl Default for TypeScript {
     }
 }
 
-/// A SQL dialect.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Dialect {
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB.
-    Mysql,
-    /// SQLite.
-    Sqlite,
-}
-
-impl Dialect {
-    /// Every dialect.
-    pub const ALL: [Dialect; 3] = [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite];
-
-    /// `"postgres"`, `"mysql"` or `"sqlite"`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::Mysql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        }
-    }
-}
-
-impl std::str::FromStr for Dialect {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "postgres" | "postgresql" | "pg" => Ok(Dialect::Postgres),
-            "mysql" | "mariadb" => Ok(Dialect::Mysql),
-            "sqlite" => Ok(Dialect::Sqlite),
-            other => Err(format!(
-                "`{other}` is not a SQL dialect: expected postgres, mysql or sqlite"
-            )),
-        }
-    }
-}
+/// A SQL dialect: the one enum of `authgen-naming`, which the runtime uses too.
+///
+/// ```
+/// use authgen_codegen::config::Dialect;
+/// assert_eq!("pg".parse::<Dialect>().unwrap(), Dialect::Postgres);
+/// assert_eq!(Dialect::Mysql.as_str(), "mysql");
+/// ```
+pub use authgen_naming::Dialect;
 
 /// `[sql]`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

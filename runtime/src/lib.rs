@@ -12,7 +12,8 @@
 //! - Features `postgres`, `mysql`, `sqlite` (each enables `db`): database sessions, the session
 //!   token looked up in the Auth.js tables in one round trip (module [`db`]).
 //!
-//! With `default-features = false` the crate has no dependencies.
+//! With `default-features = false` the crate depends only on `authgen-naming` (plain data, no
+//! dependencies), re-exported as [`naming`].
 //!
 //! ```
 //! # #[cfg(feature = "jwt")] {
@@ -32,7 +33,9 @@
 
 pub mod authz;
 pub mod guard;
-pub mod naming;
+/// The SQL dialects and the Auth.js table and column names per naming preset: the crate
+/// `authgen-naming`, which the SQL generator reads too.
+pub use authgen_naming as naming;
 #[cfg(any(feature = "jwt", feature = "db"))]
 mod redact;
 

@@ -62,7 +62,7 @@ fn ddl(d: Dialect) -> Vec<String> {
             "TIMESTAMPTZ",
             "TEXT",
         ),
-        Dialect::MySql => (
+        Dialect::Mysql => (
             "TINYINT(1)",
             "BIGINT",
             "DOUBLE",
@@ -75,7 +75,7 @@ fn ddl(d: Dialect) -> Vec<String> {
         Dialect::Sqlite => ("INTEGER", "INTEGER", "REAL", "TEXT", "TEXT", "", "TEXT"),
     };
     let q = |x: &str| match d {
-        Dialect::MySql => format!("`{x}`"),
+        Dialect::Mysql => format!("`{x}`"),
         _ => format!("\"{x}\""),
     };
     let wide: String = (0..WIDE)
@@ -102,7 +102,7 @@ fn rows(d: Dialect) -> Vec<String> {
             "'2100-01-01T00:00:00Z'",
             "'2000-01-01T00:00:00Z'",
         ),
-        Dialect::MySql => (
+        Dialect::Mysql => (
             "'2024-01-02 03:04:05.678'",
             "'2100-01-01 00:00:00'",
             "'2000-01-01 00:00:00'",
@@ -119,13 +119,13 @@ fn rows(d: Dialect) -> Vec<String> {
         _ => seen,
     };
     let q = |x: &str| match d {
-        Dialect::MySql => format!("`{x}`"),
+        Dialect::Mysql => format!("`{x}`"),
         _ => format!("\"{x}\""),
     };
     let meta = r#"{"nested": {"k": [1, null, "x"]}, "s": "quote \" end"}"#;
     // MySQL string literals read backslash escapes.
     let meta = match d {
-        Dialect::MySql => meta.replace('\\', "\\\\"),
+        Dialect::Mysql => meta.replace('\\', "\\\\"),
         _ => meta.to_owned(),
     };
     vec![
@@ -142,7 +142,7 @@ async fn kinds(d: Dialect) {
     let label = format!("dbk_{}", d.as_str());
     let _server;
     let url = match d {
-        Dialect::Postgres | Dialect::MySql => {
+        Dialect::Postgres | Dialect::Mysql => {
             let t = TempDb::new(
                 if d == Dialect::Postgres {
                     Server::Postgres
@@ -160,7 +160,7 @@ async fn kinds(d: Dialect) {
     };
     let pool: authgen_runtime::db::Pool = match d {
         Dialect::Postgres => sqlx::PgPool::connect(&url).await.unwrap().into(),
-        Dialect::MySql => sqlx::MySqlPool::connect(&url).await.unwrap().into(),
+        Dialect::Mysql => sqlx::MySqlPool::connect(&url).await.unwrap().into(),
         Dialect::Sqlite => sqlx::SqlitePool::connect(&url).await.unwrap().into(),
     };
     for sql in ddl(d).into_iter().chain(rows(d)) {
@@ -296,7 +296,7 @@ fn kinds_on_postgres() {
 
 #[test]
 fn kinds_on_mariadb() {
-    runtime().block_on(kinds(Dialect::MySql));
+    runtime().block_on(kinds(Dialect::Mysql));
 }
 
 #[test]

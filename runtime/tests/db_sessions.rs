@@ -311,7 +311,7 @@ fn kysely_adapter_on_postgres() {
 
 #[test]
 fn kysely_adapter_on_mariadb() {
-    runtime().block_on(scenario("kysely", Dialect::MySql, "prisma"));
+    runtime().block_on(scenario("kysely", Dialect::Mysql, "prisma"));
 }
 
 #[test]
@@ -326,7 +326,7 @@ fn drizzle_adapter_on_postgres() {
 
 #[test]
 fn drizzle_adapter_on_mariadb() {
-    runtime().block_on(scenario("drizzle", Dialect::MySql, "drizzle"));
+    runtime().block_on(scenario("drizzle", Dialect::Mysql, "drizzle"));
 }
 
 /// Drizzle writes SQLite dates as integer milliseconds, where the other adapters write text.

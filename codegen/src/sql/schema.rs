@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use authgen_runtime::naming::{columns as c, IdKind, Preset, TableKind, TableNames};
+use authgen_naming::{columns as c, IdKind, Preset, TableKind, TableNames};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -331,7 +331,7 @@ pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> 
     }];
     if let Some(user) = model.user() {
         for field in user.fields().iter().filter(|f| f.targets.db) {
-            let name = authgen_runtime::naming::column_name(&field.wire, field.column.as_deref());
+            let name = authgen_naming::column_name(&field.wire, field.column.as_deref());
             if standard.contains(name) {
                 // The preset owns the Auth.js columns: the adapters read them as they are.
                 continue;

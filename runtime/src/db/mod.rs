@@ -140,7 +140,7 @@ impl Pool {
             #[cfg(feature = "postgres")]
             Pool::Postgres(_) => Dialect::Postgres,
             #[cfg(feature = "mysql")]
-            Pool::MySql(_) => Dialect::MySql,
+            Pool::MySql(_) => Dialect::Mysql,
             #[cfg(feature = "sqlite")]
             Pool::Sqlite(_) => Dialect::Sqlite,
         }

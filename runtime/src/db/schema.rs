@@ -2,38 +2,8 @@
 
 use std::fmt;
 
+pub use crate::naming::Dialect;
 use crate::naming::{columns as c, Preset, TableKind, TableNames};
-
-/// The SQL dialect a statement is written for.
-///
-/// ```
-/// use authgen_runtime::db::Dialect;
-/// assert_eq!(Dialect::MySql.as_str(), "mysql");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    /// PostgreSQL.
-    Postgres,
-    /// MySQL and MariaDB.
-    MySql,
-    /// SQLite.
-    Sqlite,
-}
-
-impl Dialect {
-    /// The dialect's name as `authgen.toml` writes it.
-    ///
-    /// ```
-    /// assert_eq!(authgen_runtime::db::Dialect::Postgres.as_str(), "postgres");
-    /// ```
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Dialect::Postgres => "postgres",
-            Dialect::MySql => "mysql",
-            Dialect::Sqlite => "sqlite",
-        }
-    }
-}
 
 /// How a user column's value is turned into the JSON value serde reads.
 ///

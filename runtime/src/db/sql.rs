@@ -9,10 +9,7 @@ use crate::naming::columns as c;
 pub(crate) const PAIRS_PER_OBJECT: usize = 50;
 
 fn ident(d: Dialect, name: &str) -> String {
-    match d {
-        Dialect::MySql => format!("`{}`", name.replace('`', "``")),
-        Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+    d.quote(name)
 }
 
 fn value(d: Dialect, col: &UserColumn) -> String {
@@ -24,11 +21,11 @@ fn value(d: Dialect, col: &UserColumn) -> String {
         (Dialect::Postgres, ValueKind::Timestamp) => {
             format!("to_char({x} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')")
         }
-        (Dialect::MySql, ValueKind::Text) => format!("CAST({x} AS CHAR)"),
-        (Dialect::MySql, ValueKind::Timestamp) => {
+        (Dialect::Mysql, ValueKind::Text) => format!("CAST({x} AS CHAR)"),
+        (Dialect::Mysql, ValueKind::Timestamp) => {
             format!("DATE_FORMAT({x}, '%Y-%m-%dT%H:%i:%s.%fZ')")
         }
-        (Dialect::MySql, ValueKind::Json) => format!("JSON_EXTRACT({x}, '$')"),
+        (Dialect::Mysql, ValueKind::Json) => format!("JSON_EXTRACT({x}, '$')"),
         (Dialect::Sqlite, ValueKind::Text) => format!("CAST({x} AS TEXT)"),
         (Dialect::Sqlite, ValueKind::Timestamp) => format!(
             "CASE WHEN typeof({x}) IN ('integer', 'real') THEN strftime('%Y-%m-%dT%H:%M:%fZ', {x} / 1000.0, 'unixepoch') ELSE strftime('%Y-%m-%dT%H:%M:%fZ', {x}) END"
@@ -45,7 +42,7 @@ fn object(d: Dialect, cols: &[UserColumn]) -> String {
     let pairs = pairs.join(", ");
     match d {
         Dialect::Postgres => format!("json_build_object({pairs})::text"),
-        Dialect::MySql => format!("CAST(JSON_OBJECT({pairs}) AS CHAR)"),
+        Dialect::Mysql => format!("CAST(JSON_OBJECT({pairs}) AS CHAR)"),
         Dialect::Sqlite => format!("json_object({pairs})"),
     }
 }
@@ -54,7 +51,7 @@ fn expires_ms(d: Dialect) -> String {
     let x = format!("s.{}", ident(d, c::EXPIRES));
     match d {
         Dialect::Postgres => format!("CAST(FLOOR(EXTRACT(EPOCH FROM {x}) * 1000) AS BIGINT)"),
-        Dialect::MySql => {
+        Dialect::Mysql => {
             format!("CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', {x}) DIV 1000 AS SIGNED)")
         }
         Dialect::Sqlite => format!(
@@ -66,7 +63,7 @@ fn expires_ms(d: Dialect) -> String {
 /// How many times the token is bound (`?` parameters are positional in MySQL).
 pub(crate) fn token_binds(d: Dialect) -> usize {
     match d {
-        Dialect::MySql => 2,
+        Dialect::Mysql => 2,
         Dialect::Postgres | Dialect::Sqlite => 1,
     }
 }
@@ -87,7 +84,7 @@ pub(crate) fn lookup_sql(d: Dialect, schema: &SessionSchema) -> String {
         // The column's collation is usually case- and trailing-space-insensitive
         // (`utf8mb4_unicode_ci`, `utf8mb4_0900_ai_ci`): the indexed comparison finds the row, the
         // binary one makes the match exact.
-        Dialect::MySql => {
+        Dialect::Mysql => {
             format!("s.{token} = ? AND CAST(s.{token} AS BINARY) = CAST(? AS BINARY)")
         }
         Dialect::Sqlite => format!("s.{token} = ?1"),
@@ -119,7 +116,7 @@ mod tests {
             "{pg}"
         );
         assert!(pg.ends_with("FROM \"Session\" AS s JOIN \"User\" AS u ON u.\"id\" = s.\"userId\" WHERE s.\"sessionToken\" = $1"), "{pg}");
-        let my = lookup_sql(Dialect::MySql, &s);
+        let my = lookup_sql(Dialect::Mysql, &s);
         assert!(my.contains("JSON_EXTRACT(u.`perm``s`, '$')"), "{my}");
         assert!(my.ends_with("WHERE s.`sessionToken` = ? AND CAST(s.`sessionToken` AS BINARY) = CAST(? AS BINARY)"), "{my}");
         let lite = lookup_sql(Dialect::Sqlite, &s);

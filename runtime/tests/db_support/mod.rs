@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use authgen_codegen::config::{Config, Dialect as CgDialect};
+use authgen_codegen::config::Config;
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::model::Model;
 use authgen_codegen::sql::plan::{plan, snapshot_json, SNAPSHOT_FILE};
@@ -70,17 +70,9 @@ pub fn seed_model() -> Model {
     .unwrap_or_else(|e| panic!("seed model: {e:?}"))
 }
 
-fn cg(d: Dialect) -> CgDialect {
-    match d {
-        Dialect::Postgres => CgDialect::Postgres,
-        Dialect::MySql => CgDialect::Mysql,
-        Dialect::Sqlite => CgDialect::Sqlite,
-    }
-}
-
 pub fn config(d: Dialect, preset: &str) -> Config {
     let mut c = Config::default();
-    c.sql.dialects = vec![cg(d)];
+    c.sql.dialects = vec![d];
     c.sql.naming = preset.into();
     c
 }
@@ -105,7 +97,7 @@ impl Migrated {
         let schema = schema::build(&model, &config(d, preset))
             .unwrap_or_else(|e| panic!("schema errors: {e:?}"));
         let dir = authgen_testkit::scratch_dir(&format!("{label}_migrations"));
-        let m = plan(cg(d), None, &schema, 20260101000000, "init", false)
+        let m = plan(d, None, &schema, 20260101000000, "init", false)
             .unwrap_or_else(|e| panic!("plan: {e:?}"))
             .expect("an initial migration");
         for f in &m.files {
@@ -113,7 +105,7 @@ impl Migrated {
         }
         std::fs::write(dir.join(SNAPSHOT_FILE), snapshot_json(&schema)).unwrap();
         let (server, file, url, target) = match d {
-            Dialect::Postgres | Dialect::MySql => {
+            Dialect::Postgres | Dialect::Mysql => {
                 let server = if d == Dialect::Postgres {
                     Server::Postgres
                 } else {
@@ -135,7 +127,7 @@ impl Migrated {
                 let mut c = sqlx::PgConnection::connect(&url).await.expect("connect");
                 migrator.run(&mut c).await
             }
-            Dialect::MySql => {
+            Dialect::Mysql => {
                 let mut c = sqlx::MySqlConnection::connect(&url).await.expect("connect");
                 migrator.run(&mut c).await
             }
@@ -163,7 +155,7 @@ impl Migrated {
     pub async fn pool(&self) -> Pool {
         match self.dialect {
             Dialect::Postgres => sqlx::PgPool::connect(&self.url).await.expect("pool").into(),
-            Dialect::MySql => sqlx::MySqlPool::connect(&self.url)
+            Dialect::Mysql => sqlx::MySqlPool::connect(&self.url)
                 .await
                 .expect("pool")
                 .into(),
@@ -184,7 +176,7 @@ impl Migrated {
                     .expect("connect");
                 q().execute(&mut c).await.map(|_| ())
             }
-            Dialect::MySql => {
+            Dialect::Mysql => {
                 let mut c = sqlx::MySqlConnection::connect(&self.url)
                     .await
                     .expect("connect");
@@ -203,7 +195,7 @@ impl Migrated {
     /// `name` quoted for this dialect.
     pub fn q(&self, name: &str) -> String {
         match self.dialect {
-            Dialect::MySql => format!("`{name}`"),
+            Dialect::Mysql => format!("`{name}`"),
             _ => format!("\"{name}\""),
         }
     }
@@ -276,7 +268,7 @@ pub fn write_sessions(adapter: &str, db: &Migrated) -> Written {
     let out = authgen_testkit::npm::node_ok(
         &node_dir(),
         "sessions.mjs",
-        &[adapter, cg(db.dialect).as_str(), &db.target],
+        &[adapter, db.dialect.as_str(), &db.target],
         b"",
         &[],
     );
