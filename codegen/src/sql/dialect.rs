@@ -15,10 +15,7 @@ pub const SQLITE_NOW_MILLIS: &str =
 
 /// Quotes an identifier.
 pub fn quote(d: Dialect, name: &str) -> String {
-    match d {
-        Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
-        Dialect::Postgres | Dialect::Sqlite => format!("\"{}\"", name.replace('"', "\"\"")),
-    }
+    d.quote(name)
 }
 
 /// A string literal.

@@ -1,18 +1,17 @@
-//! The differ: the statements that take a database from one schema to another, per dialect,
-//! with the changes described and the destructive ones named.
+//! The differ: the typed [`Change`]s that take a database from one schema to another, with
+//! their descriptions, the destructive ones named, and their statements per dialect (rendered by
+//! [`super::render`]).
 //!
-//! Order of the statements: new enum types (PostgreSQL), dropped indexes, dropped tables, column
-//! renames / drops / alterations / additions per table (SQLite: a table rebuild where `ALTER
-//! TABLE` cannot do it), the end of PostgreSQL's enum recreation, new tables, new indexes.
+//! The changes are found per item kind (enum types, the columns of each table, indexes, tables)
+//! and listed in the order they are described: enum types, the columns of each table, dropped
+//! indexes, dropped tables, new tables, new indexes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use super::ddl::{create_enum, create_index, create_table, create_table_named, drop_index};
-use super::dialect::{
-    col_type, col_type_with, column_def_with, default_sql, quote, sqlite_addable_default,
-    string_lit,
-};
-use super::schema::{ColType, Column, EnumType, Index, Schema, Table};
+use super::change::Change;
+use super::dialect::{default_sql, sqlite_addable_default};
+use super::render::{render, Ctx};
+use super::schema::{Column, Index, Schema, Table};
 use crate::config::Dialect;
 use crate::diag::Diagnostic;
 
@@ -22,10 +21,12 @@ pub type Rename = (String, String, String);
 /// What a diff found and the statements that carry it out.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Diff {
+    /// The changes, in the order they are described.
+    pub changes: Vec<Change>,
     /// The statements, in order.
     pub statements: Vec<String>,
     /// Every change, described in one line each.
-    pub changes: Vec<String>,
+    pub descriptions: Vec<String>,
     /// The changes that can lose data or fail on existing rows, described.
     pub destructive: Vec<String>,
     /// SQLite: the statements rebuild a table and must run outside sqlx's transaction (with
@@ -86,85 +87,92 @@ pub fn is_pure_addition(old: &[String], new: &[String]) -> bool {
     kept.len() == old.len() && kept.iter().zip(old).all(|(a, b)| *a == b)
 }
 
-/// PostgreSQL `ALTER TYPE ... ADD VALUE` statements that turn `old` into `new` (a pure addition).
-pub fn add_enum_values(old: &EnumType, new: &EnumType) -> Vec<String> {
-    let d = Dialect::Postgres;
-    let mut out = Vec::new();
-    for (i, v) in new.values.iter().enumerate() {
-        if old.values.contains(v) {
-            continue;
+impl Diff {
+    /// The diff of `changes` from `from` to `to` in dialect `d`: the changes described and
+    /// rendered.
+    ///
+    /// ```
+    /// use authgen_codegen::config::Dialect;
+    /// use authgen_codegen::sql::change::Change;
+    /// use authgen_codegen::sql::diff::Diff;
+    /// use authgen_codegen::sql::schema::{EnumType, Schema};
+    /// let s = Schema { preset: "prisma".into(), enums: vec![], tables: vec![] };
+    /// let role = EnumType { name: "role".into(), values: vec!["user".into()] };
+    /// let diff = Diff::of(Dialect::Postgres, &s, &s, vec![Change::DropEnum(role)]);
+    /// assert_eq!(diff.descriptions, ["drop enum type `role`"]);
+    /// assert_eq!(diff.statements, ["DROP TYPE \"role\";"]);
+    /// ```
+    pub fn of(d: Dialect, from: &Schema, to: &Schema, changes: Vec<Change>) -> Diff {
+        let mut descriptions = Vec::new();
+        let mut destructive = Vec::new();
+        for c in &changes {
+            let (lines, lossy) = c.describe(d, from, to);
+            descriptions.extend(lines);
+            destructive.extend(lossy);
         }
-        let before = new.values[i + 1..].iter().find(|n| old.values.contains(n));
-        let position = match before {
-            Some(b) => format!(" BEFORE {}", string_lit(d, b)),
-            None => String::new(),
-        };
-        out.push(format!(
-            "ALTER TYPE {} ADD VALUE {}{position};",
-            quote(d, &new.name),
-            string_lit(d, v)
-        ));
-    }
-    out
-}
-
-fn temp_enum_name(name: &str) -> String {
-    super::schema::ident(&[name, "authgen_new"])
-}
-
-fn widening(from: &ColType, to: &ColType) -> bool {
-    use ColType::*;
-    matches!(
-        (from, to),
-        (SmallInt, Int | BigInt | Decimal)
-            | (Int, BigInt | Decimal)
-            | (BigInt, Decimal)
-            | (Real, Double)
-            | (Varchar, Text)
-            | (Enum { .. }, Text)
-    )
-}
-
-struct Ctx<'a> {
-    d: Dialect,
-    from: &'a Schema,
-    to: &'a Schema,
-    /// PostgreSQL enums recreated under a temporary name.
-    recreated: BTreeSet<String>,
-}
-
-impl Ctx<'_> {
-    fn q(&self, s: &str) -> String {
-        quote(self.d, s)
-    }
-    fn rename_fn(&self) -> impl Fn(&str) -> String + '_ {
-        move |n: &str| {
-            if self.recreated.contains(n) {
-                temp_enum_name(n)
-            } else {
-                n.to_owned()
-            }
+        let rendered = render(d, from, to, &changes);
+        Diff {
+            changes,
+            statements: rendered.statements,
+            descriptions,
+            destructive,
+            no_transaction: rendered.no_transaction,
         }
     }
-    fn old_def(&self, t: &Table, c: &Column) -> String {
-        column_def_with(self.d, self.from, t, c, &|n| n.to_owned())
-    }
-    fn to_def(&self, t: &Table, c: &Column) -> String {
-        column_def_with(self.d, self.to, t, c, &self.rename_fn())
-    }
-    fn to_type(&self, t: &Table, c: &Column) -> String {
-        col_type_with(self.d, self.to, t, c, &self.rename_fn())
-    }
 }
 
-/// The statements from `from` to `to`. Enum changes on PostgreSQL use the new-type recipe here;
-/// callers that want `ADD VALUE` for pure additions apply those first (see `plan`).
+/// The diff from `from` to `to` in dialect `d`, with the column renames `renames` (see
+/// [`renames`]). Enum changes on PostgreSQL use the new-type recipe here; callers that want
+/// `ADD VALUE` for pure additions apply those first (see `plan`). Fails, naming each, on changes
+/// incremental migrations cannot make (preset, table names, keys).
+///
+/// ```
+/// use authgen_codegen::config::Dialect;
+/// use authgen_codegen::sql::diff::diff;
+/// use authgen_codegen::sql::schema::Schema;
+/// let a = Schema { preset: "prisma".into(), enums: vec![], tables: vec![] };
+/// assert!(diff(Dialect::Sqlite, &a, &a, &[]).unwrap().is_empty());
+/// let b = Schema { preset: "drizzle".into(), ..a.clone() };
+/// assert!(diff(Dialect::Sqlite, &a, &b, &[]).is_err());
+/// ```
 pub fn diff(
     d: Dialect,
     from: &Schema,
     to: &Schema,
     renames: &[Rename],
 ) -> Result<Diff, Vec<Diagnostic>> {
+    check_supported(from, to)?;
+    let mut changes = enum_changes(from, to);
+    let cx = Ctx::new(d, from, to, &changes);
+    let plans: Vec<TablePlan> = to
+        .tables
+        .iter()
+        .filter_map(|tt| Some(plan_table(&cx, from.table(&tt.key)?, tt, renames)))
+        .collect();
+    for p in &plans {
+        changes.extend(p.changes.iter().cloned());
+    }
+    for p in &plans {
+        changes.extend(p.dropped_indexes());
+    }
+    for ft in from.tables.iter().rev() {
+        if to.table(&ft.key).is_none() {
+            changes.push(Change::DropTable(ft.clone()));
+        }
+    }
+    for tt in &to.tables {
+        if from.table(&tt.key).is_none() {
+            changes.push(Change::CreateTable(tt.clone()));
+        }
+    }
+    for p in &plans {
+        changes.extend(p.new_indexes());
+    }
+    Ok(Diff::of(d, from, to, changes))
+}
+
+/// The changes incremental migrations refuse: another naming preset, a renamed table, other keys.
+fn check_supported(from: &Schema, to: &Schema) -> Result<(), Vec<Diagnostic>> {
     let mut errors = Vec::new();
     if from.preset != to.preset {
         errors.push(Diagnostic::new(
@@ -176,218 +184,150 @@ pub fn diff(
         ));
     }
     for tt in &to.tables {
-        if let Some(ft) = from.table(&tt.key) {
-            if ft.name != tt.name {
-                errors.push(Diagnostic::new(
-                    None,
-                    format!(
-                        "the {} table was renamed from `{}` to `{}`: renaming tables is not supported by incremental migrations",
-                        tt.key, ft.name, tt.name
-                    ),
-                ));
-            }
-            if ft.primary_key != tt.primary_key || ft.foreign_keys != tt.foreign_keys {
-                errors.push(Diagnostic::new(
-                    None,
-                    format!(
-                        "the primary or foreign keys of `{}` changed: not supported by incremental migrations",
-                        tt.name
-                    ),
-                ));
-            }
+        let Some(ft) = from.table(&tt.key) else {
+            continue;
+        };
+        if ft.name != tt.name {
+            errors.push(Diagnostic::new(
+                None,
+                format!(
+                    "the {} table was renamed from `{}` to `{}`: renaming tables is not supported by incremental migrations",
+                    tt.key, ft.name, tt.name
+                ),
+            ));
+        }
+        if ft.primary_key != tt.primary_key || ft.foreign_keys != tt.foreign_keys {
+            errors.push(Diagnostic::new(
+                None,
+                format!(
+                    "the primary or foreign keys of `{}` changed: not supported by incremental migrations",
+                    tt.name
+                ),
+            ));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
     }
+}
 
-    let mut out = Diff::default();
-    let mut cx = Ctx {
-        d,
-        from,
-        to,
-        recreated: BTreeSet::new(),
-    };
-
-    // Enum types.
-    let mut enum_stmts = Vec::new();
-    let mut enum_end = Vec::new();
+/// New, changed and dropped enum types.
+fn enum_changes(from: &Schema, to: &Schema) -> Vec<Change> {
+    let mut out = Vec::new();
     for e in &to.enums {
         match from.enum_type(&e.name) {
-            None => {
-                out.changes.push(format!("create enum type `{}`", e.name));
-                if d == Dialect::Postgres {
-                    enum_stmts.push(create_enum(d, e, &e.name));
-                }
-            }
-            Some(old) if old.values != e.values => {
-                let removed: Vec<&String> = old
-                    .values
-                    .iter()
-                    .filter(|v| !e.values.contains(v))
-                    .collect();
-                let added: Vec<&String> = e
-                    .values
-                    .iter()
-                    .filter(|v| !old.values.contains(v))
-                    .collect();
-                if !added.is_empty() {
-                    out.changes
-                        .push(format!("add {} to enum `{}`", list_quoted(&added), e.name));
-                }
-                if !removed.is_empty() {
-                    let what = format!("remove {} from enum `{}`", list_quoted(&removed), e.name);
-                    out.changes.push(what.clone());
-                    out.destructive.push(what);
-                } else if added.is_empty() {
-                    out.changes
-                        .push(format!("reorder the values of enum `{}`", e.name));
-                }
-                if d == Dialect::Postgres {
-                    cx.recreated.insert(e.name.clone());
-                    let tmp = temp_enum_name(&e.name);
-                    enum_stmts.push(create_enum(d, e, &tmp));
-                    enum_end.push(format!("DROP TYPE {};", quote(d, &e.name)));
-                    enum_end.push(format!(
-                        "ALTER TYPE {} RENAME TO {};",
-                        quote(d, &tmp),
-                        quote(d, &e.name)
-                    ));
-                }
-            }
+            None => out.push(Change::CreateEnum(e.clone())),
+            Some(old) if old.values != e.values => out.push(Change::ReplaceEnum {
+                old: old.clone(),
+                new: e.clone(),
+            }),
             Some(_) => {}
         }
     }
     for e in &from.enums {
         if to.enum_type(&e.name).is_none() {
-            out.changes.push(format!("drop enum type `{}`", e.name));
-            if d == Dialect::Postgres {
-                enum_end.push(format!("DROP TYPE {};", quote(d, &e.name)));
-            }
+            out.push(Change::DropEnum(e.clone()));
         }
     }
-    out.statements.extend(enum_stmts);
+    out
+}
 
-    // Matched tables: plan their columns first (SQLite needs to know which tables it rebuilds).
-    struct Plan<'a> {
-        ft: &'a Table,
-        tt: &'a Table,
-        /// old name → new name
-        names: BTreeMap<String, String>,
-        dropped: Vec<&'a Column>,
-        added: Vec<&'a Column>,
-        altered: Vec<(&'a Column, &'a Column)>,
-        renamed: Vec<(String, String)>,
-        rebuild: bool,
-    }
-    let mut plans = Vec::new();
-    for tt in &to.tables {
-        let Some(ft) = from.table(&tt.key) else {
+/// The column changes of one table present before and after.
+struct TablePlan<'a> {
+    ft: &'a Table,
+    tt: &'a Table,
+    /// old column name → new name, for the columns kept.
+    names: BTreeMap<String, String>,
+    /// The column changes in the order they are described (and the SQLite rebuild).
+    changes: Vec<Change>,
+    rebuild: bool,
+}
+
+fn plan_table<'a>(cx: &Ctx<'_>, ft: &'a Table, tt: &'a Table, renames: &[Rename]) -> TablePlan<'a> {
+    let key = || tt.key.clone();
+    let mut p = TablePlan {
+        ft,
+        tt,
+        names: BTreeMap::new(),
+        changes: Vec::new(),
+        rebuild: false,
+    };
+    let mut altered = Vec::new();
+    for fc in &ft.columns {
+        let new_name = renames
+            .iter()
+            .find(|(k, old, _)| k == &tt.key && old == &fc.name)
+            .map_or_else(|| fc.name.clone(), |(_, _, new)| new.clone());
+        let Some(tc) = tt.column(&new_name) else {
+            p.changes.push(Change::DropColumn {
+                table: key(),
+                column: fc.clone(),
+            });
             continue;
         };
-        let mut p = Plan {
-            ft,
-            tt,
-            names: BTreeMap::new(),
-            dropped: vec![],
-            added: vec![],
-            altered: vec![],
-            renamed: vec![],
-            rebuild: false,
-        };
-        for fc in &ft.columns {
-            let new_name = renames
-                .iter()
-                .find(|(k, old, _)| k == &tt.key && old == &fc.name)
-                .map(|(_, _, new)| new.clone())
-                .unwrap_or_else(|| fc.name.clone());
-            match tt.column(&new_name) {
-                Some(tc) => {
-                    if new_name != fc.name {
-                        p.renamed.push((fc.name.clone(), new_name.clone()));
-                        out.changes.push(format!(
-                            "rename column `{}`.`{}` to `{}`",
-                            tt.name, fc.name, new_name
-                        ));
-                    }
-                    p.names.insert(fc.name.clone(), new_name.clone());
-                    if cx.old_def(ft, fc) != cx.to_def(tt, tc) {
-                        p.altered.push((fc, tc));
-                    }
-                }
-                None => {
-                    let what = format!("drop column `{}`.`{}`", ft.name, fc.name);
-                    out.changes.push(what.clone());
-                    out.destructive.push(what);
-                    p.dropped.push(fc);
-                }
-            }
+        if new_name != fc.name {
+            p.changes.push(Change::RenameColumn {
+                table: key(),
+                from: fc.name.clone(),
+                to: new_name.clone(),
+            });
         }
-        for tc in &tt.columns {
-            if !p.names.values().any(|n| n == &tc.name) {
-                out.changes
-                    .push(format!("add column `{}`.`{}`", tt.name, tc.name));
-                if !tc.nullable && tc.default.is_none() {
-                    out.destructive.push(format!(
-                        "add column `{}`.`{}` NOT NULL without a default (fails when the table has rows)",
-                        tt.name, tc.name
-                    ));
-                }
-                p.added.push(tc);
-            }
+        p.names.insert(fc.name.clone(), new_name);
+        if cx.old_def(ft, fc) != cx.to_def(tt, tc) {
+            altered.push(Change::AlterColumn {
+                table: key(),
+                from: fc.clone(),
+                to: tc.clone(),
+            });
         }
-        for (fc, tc) in &p.altered {
-            let (ft_sql, tt_sql) = (col_type(d, from, ft, fc), col_type(d, to, tt, tc));
-            if fc.ty != tc.ty || ft_sql != tt_sql {
-                out.changes.push(format!(
-                    "change the type of `{}`.`{}` from {} to {}",
-                    tt.name, tc.name, ft_sql, tt_sql
-                ));
-                let same_enum = matches!((&fc.ty, &tc.ty), (ColType::Enum { name: a }, ColType::Enum { name: b }) if a == b);
-                let mysql_narrowing =
-                    d == Dialect::Mysql && ft_sql == "TEXT" && tt_sql == "VARCHAR(255)";
-                if (!same_enum && !widening(&fc.ty, &tc.ty) && fc.ty != tc.ty) || mysql_narrowing {
-                    out.destructive.push(format!(
-                        "narrow or convert `{}`.`{}` from {} to {}",
-                        tt.name, tc.name, ft_sql, tt_sql
-                    ));
-                }
-            }
-            if fc.default != tc.default {
-                out.changes
-                    .push(format!("change the default of `{}`.`{}`", tt.name, tc.name));
-            }
-            if fc.nullable != tc.nullable {
-                out.changes.push(format!(
-                    "make `{}`.`{}` {}",
-                    tt.name,
-                    tc.name,
-                    if tc.nullable { "nullable" } else { "NOT NULL" }
-                ));
-                if !tc.nullable && tc.default.is_none() {
-                    out.destructive.push(format!(
-                        "make `{}`.`{}` NOT NULL without a default (fails when it holds NULL)",
-                        tt.name, tc.name
-                    ));
-                }
-            }
-        }
-        if d == Dialect::Sqlite {
-            p.rebuild = !p.altered.is_empty()
-                || !p.dropped.is_empty()
-                || p.added.iter().any(|c| {
-                    (!c.nullable && c.default.is_none())
-                        || c.default
-                            .as_ref()
-                            .is_some_and(|df| !sqlite_addable_default(&default_sql(d, &c.ty, df)))
-                });
-        }
-        plans.push(p);
     }
+    let added: Vec<&Column> = tt
+        .columns
+        .iter()
+        .filter(|tc| !p.names.values().any(|n| n == &tc.name))
+        .collect();
+    p.changes.extend(added.iter().map(|c| Change::AddColumn {
+        table: key(),
+        column: (*c).clone(),
+    }));
+    p.rebuild = cx.d == Dialect::Sqlite
+        && (!altered.is_empty()
+            || p.changes
+                .iter()
+                .any(|c| matches!(c, Change::DropColumn { .. }))
+            || added.iter().any(|c| !sqlite_addable(c)));
+    p.changes.extend(altered);
+    if p.rebuild {
+        let columns = ft
+            .columns
+            .iter()
+            .filter_map(|fc| Some((fc.name.clone(), p.names.get(&fc.name)?.clone())))
+            .collect();
+        p.changes.push(Change::RebuildTable {
+            table: key(),
+            columns,
+        });
+    }
+    p
+}
 
-    // Dropped indexes (indexes of rebuilt tables go with the old table).
-    let index_same = |p: &Plan, fi: &Index| {
-        p.tt.indexes.iter().any(|ti| {
+/// Whether SQLite's `ALTER TABLE ADD COLUMN` can add `c`.
+fn sqlite_addable(c: &Column) -> bool {
+    let needs_value = !c.nullable && c.default.is_none();
+    let bad_default = c
+        .default
+        .as_ref()
+        .is_some_and(|df| !sqlite_addable_default(&default_sql(Dialect::Sqlite, &c.ty, df)));
+    !needs_value && !bad_default
+}
+
+impl TablePlan<'_> {
+    /// Whether index `fi` of the old table is still there (same name, uniqueness and columns,
+    /// after renames).
+    fn index_kept(&self, fi: &Index) -> bool {
+        self.tt.indexes.iter().any(|ti| {
             ti.name == fi.name
                 && ti.unique == fi.unique
                 && ti.columns.len() == fi.columns.len()
@@ -395,203 +335,67 @@ pub fn diff(
                     .columns
                     .iter()
                     .zip(&ti.columns)
-                    .all(|(a, b)| p.names.get(a) == Some(b))
+                    .all(|(a, b)| self.names.get(a) == Some(b))
         })
-    };
-    for p in &plans {
-        for fi in &p.ft.indexes {
-            if !index_same(p, fi) {
-                out.changes
-                    .push(format!("drop index `{}` on `{}`", fi.name, p.ft.name));
-                if !p.rebuild {
-                    out.statements.push(drop_index(d, &p.ft.name, fi));
-                }
-            }
-        }
     }
 
-    // Dropped tables, children first.
-    for ft in from.tables.iter().rev() {
-        if to.table(&ft.key).is_none() {
-            let what = format!("drop table `{}`", ft.name);
-            out.changes.push(what.clone());
-            out.destructive.push(what);
-            out.statements
-                .push(format!("DROP TABLE {};", quote(d, &ft.name)));
-        }
+    fn dropped_indexes(&self) -> impl Iterator<Item = Change> + '_ {
+        self.ft
+            .indexes
+            .iter()
+            .filter(|fi| !self.index_kept(fi))
+            .map(|fi| Change::DropIndex {
+                table: self.tt.key.clone(),
+                index: fi.clone(),
+            })
     }
 
-    // Columns of matched tables.
-    for p in &plans {
-        let tq = cx.q(&p.tt.name);
-        if p.rebuild {
-            out.no_transaction = true;
-            let tmp = super::schema::ident(&["_authgen_new", &p.tt.name]);
-            out.statements
-                .push(create_table_named(d, to, p.tt, &tmp, &|n| n.to_owned()));
-            let mut targets = Vec::new();
-            let mut sources = Vec::new();
-            for fc in &p.ft.columns {
-                let Some(new_name) = p.names.get(&fc.name) else {
-                    continue;
-                };
-                let tc = p.tt.column(new_name).expect("paired column");
-                targets.push(cx.q(new_name));
-                let src = cx.q(&fc.name);
-                sources.push(match (&tc.default, fc.nullable && !tc.nullable) {
-                    (Some(df), true) => {
-                        format!("COALESCE({src}, {})", default_sql(d, &tc.ty, df))
-                    }
-                    _ => src,
-                });
-            }
-            if !targets.is_empty() {
-                out.statements.push(format!(
-                    "INSERT INTO {} ({}) SELECT {} FROM {tq};",
-                    cx.q(&tmp),
-                    targets.join(", "),
-                    sources.join(", ")
-                ));
-            }
-            out.statements.push(format!("DROP TABLE {tq};"));
-            out.statements
-                .push(format!("ALTER TABLE {} RENAME TO {tq};", cx.q(&tmp)));
-            continue;
-        }
-        for (old, new) in &p.renamed {
-            out.statements.push(format!(
-                "ALTER TABLE {tq} RENAME COLUMN {} TO {};",
-                cx.q(old),
-                cx.q(new)
-            ));
-        }
-        for fc in &p.dropped {
-            out.statements
-                .push(format!("ALTER TABLE {tq} DROP COLUMN {};", cx.q(&fc.name)));
-        }
-        for (fc, tc) in &p.altered {
-            alter_column(&cx, p.ft, p.tt, fc, tc, &mut out.statements);
-        }
-        for tc in &p.added {
-            out.statements.push(format!(
-                "ALTER TABLE {tq} ADD COLUMN {} {};",
-                cx.q(&tc.name),
-                cx.to_def(p.tt, tc)
-            ));
-        }
-    }
-
-    out.statements.extend(enum_end);
-
-    // New tables.
-    for tt in &to.tables {
-        if from.table(&tt.key).is_none() {
-            out.changes.push(format!("create table `{}`", tt.name));
-            out.statements.push(create_table(d, to, tt));
-            for i in &tt.indexes {
-                out.statements.push(create_index(d, &tt.name, i));
-            }
-        }
-    }
-
-    // New indexes.
-    for p in &plans {
-        for ti in &p.tt.indexes {
-            let existed =
-                p.ft.indexes
+    fn new_indexes(&self) -> impl Iterator<Item = Change> + '_ {
+        self.tt
+            .indexes
+            .iter()
+            .filter(|ti| {
+                !self
+                    .ft
+                    .indexes
                     .iter()
-                    .any(|fi| fi.name == ti.name && index_same(p, fi));
-            if !existed {
-                out.changes
-                    .push(format!("create index `{}` on `{}`", ti.name, p.tt.name));
-            }
-            if !existed || p.rebuild {
-                out.statements.push(create_index(d, &p.tt.name, ti));
-            }
-        }
+                    .any(|fi| fi.name == ti.name && self.index_kept(fi))
+            })
+            .map(|ti| Change::CreateIndex {
+                table: self.tt.key.clone(),
+                index: ti.clone(),
+            })
     }
-    Ok(out)
 }
 
-fn list_quoted(values: &[&String]) -> String {
-    values
-        .iter()
-        .map(|v| format!("'{v}'"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn alter_column(
-    cx: &Ctx<'_>,
-    ft: &Table,
-    tt: &Table,
-    fc: &Column,
-    tc: &Column,
-    out: &mut Vec<String>,
-) {
-    let d = cx.d;
-    let tq = cx.q(&tt.name);
-    let cq = cx.q(&tc.name);
-    let fill = fc.nullable && !tc.nullable;
-    let fill_stmt = |df: &super::schema::Default| {
-        format!(
-            "UPDATE {tq} SET {cq} = {} WHERE {cq} IS NULL;",
-            default_sql(d, &tc.ty, df)
-        )
-    };
-    match d {
-        Dialect::Postgres => {
-            let from_type = col_type(d, cx.from, ft, fc);
-            let to_type = cx.to_type(tt, tc);
-            let type_changed = from_type != to_type;
-            if type_changed {
-                if fc.default.is_some() {
-                    out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT;"));
-                }
-                let via_text =
-                    matches!(fc.ty, ColType::Enum { .. }) || matches!(tc.ty, ColType::Enum { .. });
-                out.push(format!(
-                    "ALTER TABLE {tq} ALTER COLUMN {cq} TYPE {to_type} USING {cq}{}::{to_type};",
-                    if via_text { "::text" } else { "" }
-                ));
-            }
-            if type_changed || fc.default != tc.default {
-                match &tc.default {
-                    Some(df) => out.push(format!(
-                        "ALTER TABLE {tq} ALTER COLUMN {cq} SET DEFAULT {};",
-                        default_sql(d, &tc.ty, df)
-                    )),
-                    None if !type_changed => {
-                        out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP DEFAULT;"))
-                    }
-                    None => {}
-                }
-            }
-            if fill {
-                if let Some(df) = &tc.default {
-                    out.push(fill_stmt(df));
-                }
-                out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} SET NOT NULL;"));
-            } else if !fc.nullable && tc.nullable {
-                out.push(format!("ALTER TABLE {tq} ALTER COLUMN {cq} DROP NOT NULL;"));
-            }
+/// The pure additions of values to enum types from `old` to `new` as [`Change::AddEnumValues`]
+/// (PostgreSQL's `ADD VALUE`, applied in a migration of their own), and `old` with them applied.
+///
+/// ```
+/// use authgen_codegen::sql::change::Change;
+/// use authgen_codegen::sql::diff::enum_additions;
+/// use authgen_codegen::sql::schema::{EnumType, Schema};
+/// let e = |v: &[&str]| EnumType { name: "role".into(), values: v.iter().map(|s| s.to_string()).collect() };
+/// let old = Schema { preset: "prisma".into(), enums: vec![e(&["user"])], tables: vec![] };
+/// let new = Schema { enums: vec![e(&["user", "admin"])], ..old.clone() };
+/// let (changes, mid) = enum_additions(&old, &new);
+/// assert_eq!(changes, [Change::AddEnumValues { old: e(&["user"]), new: e(&["user", "admin"]) }]);
+/// assert_eq!(mid, new);
+/// ```
+pub fn enum_additions(old: &Schema, new: &Schema) -> (Vec<Change>, Schema) {
+    let mut mid = old.clone();
+    let mut changes = Vec::new();
+    for e in &mut mid.enums {
+        let Some(n) = new.enum_type(&e.name) else {
+            continue;
+        };
+        if is_pure_addition(&e.values, &n.values) {
+            changes.push(Change::AddEnumValues {
+                old: e.clone(),
+                new: n.clone(),
+            });
+            e.values = n.values.clone();
         }
-        Dialect::Mysql => {
-            if let (true, Some(df)) = (fill, &tc.default) {
-                let mut nullable = tc.clone();
-                nullable.nullable = true;
-                out.push(format!(
-                    "ALTER TABLE {tq} MODIFY COLUMN {cq} {};",
-                    cx.to_def(tt, &nullable)
-                ));
-                out.push(fill_stmt(df));
-            }
-            out.push(format!(
-                "ALTER TABLE {tq} MODIFY COLUMN {cq} {};",
-                cx.to_def(tt, tc)
-            ));
-        }
-        // SQLite alters columns by rebuilding the table (see `diff`).
-        Dialect::Sqlite => {}
     }
+    (changes, mid)
 }

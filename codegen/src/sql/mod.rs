@@ -4,13 +4,17 @@
 //!   (what the snapshot file stores).
 //! - [`dialect`]: names, types, defaults and column definitions per dialect.
 //! - [`ddl`]: `CREATE` / `DROP` statements and the whole schema.
-//! - [`diff`]: the statements from one schema to another, with destructive changes named.
+//! - [`change`]: the typed changes of a migration ([`change::Change`]) and their descriptions.
+//! - [`diff`]: the changes from one schema to another, with destructive changes named.
+//! - [`render`]: the changes as one dialect's statements.
 //! - [`plan`]: snapshot files, the safety check, and the sqlx migration file pairs.
 
+pub mod change;
 pub mod ddl;
 pub mod dialect;
 pub mod diff;
 pub mod plan;
+pub mod render;
 pub mod schema;
 
 use crate::config::{Config, Dialect};

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::diff::{add_enum_values, diff, invert, is_pure_addition, renames, Diff};
+use super::diff::{diff, enum_additions, invert, renames, Diff};
 use super::schema::Schema;
 use crate::config::Dialect;
 use crate::diag::Diagnostic;
@@ -139,6 +139,16 @@ fn pair(d: Dialect, version: i64, name: &str, up: &Diff, down: &Diff) -> [Migrat
 /// The migration from `old` (the snapshot; `None` for an empty directory) to `new`, at `version`
 /// (PostgreSQL enum value additions take `version` and the rest `version + 1`). `Ok(None)` when
 /// nothing changed. Destructive changes are refused, each named, unless `allow_destructive`.
+///
+/// ```
+/// use authgen_codegen::config::Dialect;
+/// use authgen_codegen::sql::plan::plan;
+/// use authgen_codegen::sql::schema::Schema;
+/// let s = Schema { preset: "prisma".into(), enums: vec![], tables: vec![] };
+/// let first = plan(Dialect::Sqlite, None, &s, 1, "init", false).unwrap().unwrap();
+/// assert_eq!(first.files[0].file_name, "1_init.up.sql");
+/// assert_eq!(plan(Dialect::Sqlite, Some(&s), &s, 2, "again", false).unwrap(), None);
+/// ```
 pub fn plan(
     d: Dialect,
     old: Option<&Schema>,
@@ -149,85 +159,81 @@ pub fn plan(
 ) -> Result<Option<Migration>, Vec<Diagnostic>> {
     check_name(name).map_err(|e| vec![e])?;
     let Some(old) = old else {
-        let up = Diff {
-            statements: super::ddl::create_schema(d, new),
-            ..Diff::default()
-        };
-        let down = Diff {
-            statements: super::ddl::drop_schema(d, new),
-            destructive: vec!["drops every table and its rows".into()],
-            ..Diff::default()
-        };
-        return Ok(Some(Migration {
-            files: pair(d, version, name, &up, &down).into(),
-            changes: vec!["create the whole schema".into()],
-            destructive: vec![],
-            last_version: version,
-        }));
+        return Ok(Some(initial(d, new, version, name)));
     };
-    let forward = renames(old, new);
-    let backward = invert(&forward);
-
+    let mut m = Migration {
+        files: Vec::new(),
+        changes: Vec::new(),
+        destructive: Vec::new(),
+        last_version: version,
+    };
     // PostgreSQL: value additions go first, in a migration of their own.
-    let mut mid = old.clone();
-    let mut add_values = Vec::new();
-    if d == Dialect::Postgres {
-        for e in &mut mid.enums {
-            if let Some(n) = new.enum_type(&e.name) {
-                if is_pure_addition(&e.values, &n.values) {
-                    add_values.extend(add_enum_values(e, n));
-                    e.values = n.values.clone();
-                }
-            }
-        }
-    }
-    let mut files = Vec::new();
-    let mut changes = Vec::new();
-    let mut destructive = Vec::new();
+    let (additions, mid) = match d {
+        Dialect::Postgres => enum_additions(old, new),
+        _ => (Vec::new(), old.clone()),
+    };
     let mut v = version;
-    if !add_values.is_empty() {
-        let up_diff = diff(d, old, &mid, &[])?;
-        let up = Diff {
-            statements: add_values,
-            ..up_diff.clone()
-        };
+    if !additions.is_empty() {
+        let up = Diff::of(d, old, &mid, additions);
         let down = diff(d, &mid, old, &[])?;
-        changes.extend(up_diff.changes);
-        files.extend(pair(d, v, &format!("{name}_enum_values"), &up, &down));
+        m.changes.extend(up.descriptions.iter().cloned());
+        m.files
+            .extend(pair(d, v, &format!("{name}_enum_values"), &up, &down));
         v += 1;
     }
+    let forward = renames(&mid, new);
     let up = diff(d, &mid, new, &forward)?;
-    let down = diff(d, new, &mid, &backward)?;
-    destructive.extend(up.destructive.iter().cloned());
-    changes.extend(up.changes.iter().cloned());
+    let down = diff(d, new, &mid, &invert(&forward))?;
+    m.destructive.extend(up.destructive.iter().cloned());
+    m.changes.extend(up.descriptions.iter().cloned());
     if !up.is_empty() {
-        files.extend(pair(d, v, name, &up, &down));
+        m.files.extend(pair(d, v, name, &up, &down));
     } else {
         v -= 1;
     }
-    if !destructive.is_empty() && !allow_destructive {
-        let mut diag = Diagnostic::new(
-            None,
-            format!(
-                "refusing {} destructive change{} ({}); pass --allow-destructive to write {} anyway",
-                destructive.len(),
-                if destructive.len() == 1 { "" } else { "s" },
-                d.as_str(),
-                if destructive.len() == 1 { "it" } else { "them" },
-            ),
-        );
-        for x in &destructive {
-            diag = diag.note(x.clone());
-        }
-        return Err(vec![diag]);
+    if !m.destructive.is_empty() && !allow_destructive {
+        return Err(vec![refusal(d, &m.destructive)]);
     }
-    if files.is_empty() && changes.is_empty() {
+    if m.files.is_empty() && m.changes.is_empty() {
         return Ok(None);
     }
-    Ok(Some(Migration {
-        files,
-        changes,
-        destructive,
-        last_version: v.max(version),
-    }))
+    m.last_version = v.max(version);
+    Ok(Some(m))
+}
+
+/// The first migration: the whole schema.
+fn initial(d: Dialect, new: &Schema, version: i64, name: &str) -> Migration {
+    let up = Diff {
+        statements: super::ddl::create_schema(d, new),
+        ..Diff::default()
+    };
+    let down = Diff {
+        statements: super::ddl::drop_schema(d, new),
+        destructive: vec!["drops every table and its rows".into()],
+        ..Diff::default()
+    };
+    Migration {
+        files: pair(d, version, name, &up, &down).into(),
+        changes: vec!["create the whole schema".into()],
+        destructive: vec![],
+        last_version: version,
+    }
+}
+
+/// The error that refuses `destructive` changes, each named.
+fn refusal(d: Dialect, destructive: &[String]) -> Diagnostic {
+    let n = destructive.len();
+    let mut diag = Diagnostic::new(
+        None,
+        format!(
+            "refusing {n} destructive change{} ({}); pass --allow-destructive to write {} anyway",
+            if n == 1 { "" } else { "s" },
+            d.as_str(),
+            if n == 1 { "it" } else { "them" },
+        ),
+    );
+    for x in destructive {
+        diag = diag.note(x.clone());
+    }
+    diag
 }
