@@ -288,200 +288,31 @@ pub fn enum_type_name(rust_name: &str) -> String {
 
 /// Builds the logical schema of `model` under `config`'s naming preset, table overrides and
 /// WebAuthn setting. Errors name the offending field, type or name.
+///
+/// ```
+/// use authgen_codegen::config::Config;
+/// use authgen_codegen::model::Model;
+/// use authgen_codegen::sql::schema::build;
+/// let schema = build(&Model::default(), &Config::default()).unwrap();
+/// assert_eq!(schema.preset, "pg-adapter");
+/// let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
+/// assert_eq!(names, ["users", "accounts", "sessions", "verification_token"]);
+/// ```
 pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
     let names = table_names(model, config).map_err(|d| vec![d])?;
+    let ids = Ids::of(&names);
     let mut errors = Vec::new();
-    let id_ty = match names.preset.id_kind() {
-        IdKind::Serial => ColType::Serial,
-        IdKind::Uuid => ColType::Uuid,
-    };
-    let ref_ty = match names.preset.id_kind() {
-        IdKind::Serial => ColType::Int,
-        IdKind::Uuid => ColType::Uuid,
-    };
-    let id_col = || {
-        let c = col(c::ID, id_ty.clone(), false);
-        match names.preset.id_kind() {
-            IdKind::Serial => c,
-            IdKind::Uuid => with_default(c, Default::Uuid),
-        }
-    };
-    let user_t = names.get(TableKind::User).to_owned();
-    let fk = |table: &str| ForeignKey {
-        name: ident(&[table, c::USER_ID, "fkey"]),
-        column: c::USER_ID.into(),
-        ref_table: user_t.clone(),
-        ref_column: c::ID.into(),
-    };
     let mut enums: Vec<EnumType> = Vec::new();
-
-    // users
-    let mut user_cols = vec![
-        id_col(),
-        col(c::NAME, ColType::Text, true),
-        col(c::EMAIL, ColType::Varchar, true),
-        col(c::EMAIL_VERIFIED, ColType::Timestamp, true),
-        col(c::IMAGE, ColType::Text, true),
+    let mut tables = vec![
+        user_table(model, &ids, &mut enums, &mut errors),
+        account_table(&ids),
+        session_table(&ids),
+        verification_token_table(&names),
     ];
-    let standard: BTreeSet<String> = user_cols.iter().map(|c| c.name.clone()).collect();
-    let mut user_indexes = vec![Index {
-        name: ident(&[&user_t, c::EMAIL, "key"]),
-        columns: vec![c::EMAIL.into()],
-        unique: true,
-    }];
-    if let Some(user) = model.user() {
-        for field in user.fields().iter().filter(|f| f.targets.db) {
-            let name = authgen_naming::column_name(&field.wire, field.column.as_deref());
-            if standard.contains(name) {
-                // The preset owns the Auth.js columns: the adapters read them as they are.
-                continue;
-            }
-            if user_cols.iter().any(|c| c.name == name) {
-                errors.push(Diagnostic::new(
-                    field.loc.clone(),
-                    format!("two fields of `{}` map to the column `{name}`", user.name),
-                ));
-                continue;
-            }
-            match user_column(model, user, field, name, &mut enums) {
-                Ok(column) => {
-                    if field.unique {
-                        user_indexes.push(Index {
-                            name: ident(&[&user_t, name, "key"]),
-                            columns: vec![name.into()],
-                            unique: true,
-                        });
-                    } else if field.index {
-                        user_indexes.push(Index {
-                            name: ident(&[&user_t, name, "idx"]),
-                            columns: vec![name.into()],
-                            unique: false,
-                        });
-                    }
-                    user_cols.push(column)
-                }
-                Err(d) => errors.push(d),
-            }
-        }
-    }
-    let mut tables = vec![Table {
-        key: TableKind::User.key().into(),
-        name: user_t.clone(),
-        columns: user_cols,
-        primary_key: vec![c::ID.into()],
-        foreign_keys: vec![],
-        indexes: user_indexes,
-    }];
-
-    let account_t = names.get(TableKind::Account).to_owned();
-    tables.push(Table {
-        key: TableKind::Account.key().into(),
-        name: account_t.clone(),
-        columns: vec![
-            id_col(),
-            col(c::USER_ID, ref_ty.clone(), false),
-            col("type", ColType::Varchar, false),
-            col("provider", ColType::Varchar, false),
-            col("providerAccountId", ColType::Varchar, false),
-            col("refresh_token", ColType::Text, true),
-            col("access_token", ColType::Text, true),
-            col("expires_at", ColType::BigInt, true),
-            col("token_type", ColType::Text, true),
-            col("scope", ColType::Text, true),
-            col("id_token", ColType::Text, true),
-            col("session_state", ColType::Text, true),
-        ],
-        primary_key: vec![c::ID.into()],
-        foreign_keys: vec![fk(&account_t)],
-        indexes: vec![Index {
-            name: ident(&[&account_t, "provider", "providerAccountId", "key"]),
-            columns: vec!["provider".into(), "providerAccountId".into()],
-            unique: true,
-        }],
-    });
-
-    let session_t = names.get(TableKind::Session).to_owned();
-    tables.push(Table {
-        key: TableKind::Session.key().into(),
-        name: session_t.clone(),
-        columns: vec![
-            id_col(),
-            col(c::SESSION_TOKEN, ColType::Varchar, false),
-            col(c::USER_ID, ref_ty.clone(), false),
-            col(c::EXPIRES, ColType::Timestamp, false),
-        ],
-        primary_key: vec![c::ID.into()],
-        foreign_keys: vec![fk(&session_t)],
-        indexes: vec![Index {
-            name: ident(&[&session_t, c::SESSION_TOKEN, "key"]),
-            columns: vec![c::SESSION_TOKEN.into()],
-            unique: true,
-        }],
-    });
-
-    tables.push(Table {
-        key: TableKind::VerificationToken.key().into(),
-        name: names.get(TableKind::VerificationToken).to_owned(),
-        columns: vec![
-            col("identifier", ColType::Varchar, false),
-            col("token", ColType::Varchar, false),
-            col(c::EXPIRES, ColType::Timestamp, false),
-        ],
-        primary_key: vec!["identifier".into(), "token".into()],
-        foreign_keys: vec![],
-        indexes: vec![],
-    });
-
     if config.sql.webauthn {
-        let auth_t = names.get(TableKind::Authenticator).to_owned();
-        tables.push(Table {
-            key: TableKind::Authenticator.key().into(),
-            name: auth_t.clone(),
-            columns: vec![
-                col("credentialID", ColType::Varchar, false),
-                col(c::USER_ID, ref_ty, false),
-                col("providerAccountId", ColType::Varchar, false),
-                col("credentialPublicKey", ColType::Text, false),
-                col("counter", ColType::Int, false),
-                col("credentialDeviceType", ColType::Varchar, false),
-                col("credentialBackedUp", ColType::Bool, false),
-                col("transports", ColType::Text, true),
-            ],
-            primary_key: vec![c::USER_ID.into(), "credentialID".into()],
-            foreign_keys: vec![fk(&auth_t)],
-            indexes: vec![Index {
-                name: ident(&[&auth_t, "credentialID", "key"]),
-                columns: vec!["credentialID".into()],
-                unique: true,
-            }],
-        });
+        tables.push(authenticator_table(&ids));
     }
-
-    let mut seen = BTreeSet::new();
-    for t in &tables {
-        check_name(&mut errors, "table", &t.name);
-        if !seen.insert(t.name.clone()) {
-            errors.push(Diagnostic::new(
-                None,
-                format!("two tables are named `{}`: check [sql.tables]", t.name),
-            ));
-        }
-        for column in &t.columns {
-            check_name(&mut errors, "column", &column.name);
-        }
-    }
-    for e in &enums {
-        check_name(&mut errors, "enum type", &e.name);
-        if tables.iter().any(|t| t.name == e.name) {
-            errors.push(Diagnostic::new(
-                None,
-                format!(
-                    "the enum type `{}` has the name of a table: PostgreSQL keeps both in one namespace",
-                    e.name
-                ),
-            ));
-        }
-    }
+    check_names(&tables, &enums, &mut errors);
     // Drizzle's Auth.js schema keeps SQLite timestamps as integer epoch milliseconds.
     if names.preset == Preset::Drizzle {
         for column in tables.iter_mut().flat_map(|t| t.columns.iter_mut()) {
@@ -498,6 +329,248 @@ pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> 
         })
     } else {
         Err(errors)
+    }
+}
+
+/// The id columns of a preset and the table names, shared by the tables' builders.
+struct Ids<'a> {
+    names: &'a TableNames,
+    /// The type of `id` columns.
+    id_ty: ColType,
+    /// The type of columns referencing a user's `id`.
+    ref_ty: ColType,
+}
+
+impl<'a> Ids<'a> {
+    fn of(names: &'a TableNames) -> Self {
+        let (id_ty, ref_ty) = match names.preset.id_kind() {
+            IdKind::Serial => (ColType::Serial, ColType::Int),
+            IdKind::Uuid => (ColType::Uuid, ColType::Uuid),
+        };
+        Ids {
+            names,
+            id_ty,
+            ref_ty,
+        }
+    }
+
+    fn table(&self, kind: TableKind) -> String {
+        self.names.get(kind).to_owned()
+    }
+
+    /// The `id` column.
+    fn id(&self) -> Column {
+        let c = col(c::ID, self.id_ty.clone(), false);
+        match self.names.preset.id_kind() {
+            IdKind::Serial => c,
+            IdKind::Uuid => with_default(c, Default::Uuid),
+        }
+    }
+
+    /// The `userId` column.
+    fn user_id(&self) -> Column {
+        col(c::USER_ID, self.ref_ty.clone(), false)
+    }
+
+    /// The foreign key of `table`'s `userId` to the users table.
+    fn user_fk(&self, table: &str) -> ForeignKey {
+        ForeignKey {
+            name: ident(&[table, c::USER_ID, "fkey"]),
+            column: c::USER_ID.into(),
+            ref_table: self.table(TableKind::User),
+            ref_column: c::ID.into(),
+        }
+    }
+}
+
+/// The users table: the Auth.js columns, then the user struct's own database fields.
+fn user_table(
+    model: &Model,
+    ids: &Ids<'_>,
+    enums: &mut Vec<EnumType>,
+    errors: &mut Vec<Diagnostic>,
+) -> Table {
+    let user_t = ids.table(TableKind::User);
+    let mut table = Table {
+        key: TableKind::User.key().into(),
+        name: user_t.clone(),
+        columns: vec![
+            ids.id(),
+            col(c::NAME, ColType::Text, true),
+            col(c::EMAIL, ColType::Varchar, true),
+            col(c::EMAIL_VERIFIED, ColType::Timestamp, true),
+            col(c::IMAGE, ColType::Text, true),
+        ],
+        primary_key: vec![c::ID.into()],
+        foreign_keys: vec![],
+        indexes: vec![Index {
+            name: ident(&[&user_t, c::EMAIL, "key"]),
+            columns: vec![c::EMAIL.into()],
+            unique: true,
+        }],
+    };
+    let standard: BTreeSet<String> = table.columns.iter().map(|c| c.name.clone()).collect();
+    if let Some(user) = model.user() {
+        for field in user.fields().iter().filter(|f| f.targets.db) {
+            let name = authgen_naming::column_name(&field.wire, field.column.as_deref());
+            if standard.contains(name) {
+                // The preset owns the Auth.js columns: the adapters read them as they are.
+                continue;
+            }
+            if table.columns.iter().any(|c| c.name == name) {
+                errors.push(Diagnostic::new(
+                    field.loc.clone(),
+                    format!("two fields of `{}` map to the column `{name}`", user.name),
+                ));
+                continue;
+            }
+            match user_column(model, user, field, name, enums) {
+                Ok(column) => {
+                    table.indexes.extend(field_index(&user_t, field, name));
+                    table.columns.push(column)
+                }
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    table
+}
+
+/// The index a user field asks for with `unique` or `index`.
+fn field_index(table: &str, field: &Field, column: &str) -> Option<Index> {
+    let (suffix, unique) = match (field.unique, field.index) {
+        (true, _) => ("key", true),
+        (false, true) => ("idx", false),
+        (false, false) => return None,
+    };
+    Some(Index {
+        name: ident(&[table, column, suffix]),
+        columns: vec![column.into()],
+        unique,
+    })
+}
+
+/// The OAuth accounts table.
+fn account_table(ids: &Ids<'_>) -> Table {
+    let account_t = ids.table(TableKind::Account);
+    Table {
+        key: TableKind::Account.key().into(),
+        name: account_t.clone(),
+        columns: vec![
+            ids.id(),
+            ids.user_id(),
+            col("type", ColType::Varchar, false),
+            col("provider", ColType::Varchar, false),
+            col("providerAccountId", ColType::Varchar, false),
+            col("refresh_token", ColType::Text, true),
+            col("access_token", ColType::Text, true),
+            col("expires_at", ColType::BigInt, true),
+            col("token_type", ColType::Text, true),
+            col("scope", ColType::Text, true),
+            col("id_token", ColType::Text, true),
+            col("session_state", ColType::Text, true),
+        ],
+        primary_key: vec![c::ID.into()],
+        foreign_keys: vec![ids.user_fk(&account_t)],
+        indexes: vec![Index {
+            name: ident(&[&account_t, "provider", "providerAccountId", "key"]),
+            columns: vec!["provider".into(), "providerAccountId".into()],
+            unique: true,
+        }],
+    }
+}
+
+/// The database sessions table.
+fn session_table(ids: &Ids<'_>) -> Table {
+    let session_t = ids.table(TableKind::Session);
+    Table {
+        key: TableKind::Session.key().into(),
+        name: session_t.clone(),
+        columns: vec![
+            ids.id(),
+            col(c::SESSION_TOKEN, ColType::Varchar, false),
+            ids.user_id(),
+            col(c::EXPIRES, ColType::Timestamp, false),
+        ],
+        primary_key: vec![c::ID.into()],
+        foreign_keys: vec![ids.user_fk(&session_t)],
+        indexes: vec![Index {
+            name: ident(&[&session_t, c::SESSION_TOKEN, "key"]),
+            columns: vec![c::SESSION_TOKEN.into()],
+            unique: true,
+        }],
+    }
+}
+
+/// The email sign-in tokens table.
+fn verification_token_table(names: &TableNames) -> Table {
+    Table {
+        key: TableKind::VerificationToken.key().into(),
+        name: names.get(TableKind::VerificationToken).to_owned(),
+        columns: vec![
+            col("identifier", ColType::Varchar, false),
+            col("token", ColType::Varchar, false),
+            col(c::EXPIRES, ColType::Timestamp, false),
+        ],
+        primary_key: vec!["identifier".into(), "token".into()],
+        foreign_keys: vec![],
+        indexes: vec![],
+    }
+}
+
+/// The WebAuthn authenticators table.
+fn authenticator_table(ids: &Ids<'_>) -> Table {
+    let auth_t = ids.table(TableKind::Authenticator);
+    Table {
+        key: TableKind::Authenticator.key().into(),
+        name: auth_t.clone(),
+        columns: vec![
+            col("credentialID", ColType::Varchar, false),
+            ids.user_id(),
+            col("providerAccountId", ColType::Varchar, false),
+            col("credentialPublicKey", ColType::Text, false),
+            col("counter", ColType::Int, false),
+            col("credentialDeviceType", ColType::Varchar, false),
+            col("credentialBackedUp", ColType::Bool, false),
+            col("transports", ColType::Text, true),
+        ],
+        primary_key: vec![c::USER_ID.into(), "credentialID".into()],
+        foreign_keys: vec![ids.user_fk(&auth_t)],
+        indexes: vec![Index {
+            name: ident(&[&auth_t, "credentialID", "key"]),
+            columns: vec!["credentialID".into()],
+            unique: true,
+        }],
+    }
+}
+
+/// Every table, column and enum type name usable, table names distinct, enum types not named
+/// like a table.
+fn check_names(tables: &[Table], enums: &[EnumType], errors: &mut Vec<Diagnostic>) {
+    let mut seen = BTreeSet::new();
+    for t in tables {
+        check_name(errors, "table", &t.name);
+        if !seen.insert(t.name.clone()) {
+            errors.push(Diagnostic::new(
+                None,
+                format!("two tables are named `{}`: check [sql.tables]", t.name),
+            ));
+        }
+        for column in &t.columns {
+            check_name(errors, "column", &column.name);
+        }
+    }
+    for e in enums {
+        check_name(errors, "enum type", &e.name);
+        if tables.iter().any(|t| t.name == e.name) {
+            errors.push(Diagnostic::new(
+                None,
+                format!(
+                    "the enum type `{}` has the name of a table: PostgreSQL keeps both in one namespace",
+                    e.name
+                ),
+            ));
+        }
     }
 }
 
