@@ -259,3 +259,76 @@ fn table_overrides_apply() {
         "{err:?}"
     );
 }
+
+/// `custom/model.json` with the user field `created_at` (column `createdAt`) renamed to
+/// `joined_at` (column `joinedAt`), `renamed_from` the given names.
+fn renamed_created_at(renamed_from: &[&str]) -> authgen_codegen::model::Model {
+    let mut m = model("custom/model.json");
+    let user = m
+        .items
+        .iter_mut()
+        .find(|i: &&mut Item| i.name == "User")
+        .unwrap();
+    if let authgen_codegen::model::Def::Struct { fields } = &mut user.def {
+        let f = fields.iter_mut().find(|f| f.name == "created_at").unwrap();
+        f.name = "joined_at".into();
+        f.wire = "joinedAt".into();
+        f.renamed_from = renamed_from.iter().map(|s| s.to_string()).collect();
+        f.loc = Some(authgen_codegen::model::Loc {
+            file: "src/auth.rs".into(),
+            line: 14,
+            column: 5,
+        });
+    }
+    m
+}
+
+#[test]
+fn renamed_from_accepts_the_earlier_rust_field_name() {
+    for d in Dialect::ALL {
+        let before = build(&model("custom/model.json"), &config(d, "prisma", false));
+        for earlier in ["created_at", "createdAt"] {
+            let after = build(&renamed_created_at(&[earlier]), &config(d, "prisma", false));
+            let m = plan(d, Some(&before), &after, 2, "joined", false)
+                .unwrap()
+                .unwrap();
+            assert_eq!(
+                m.changes,
+                ["rename column `User`.`createdAt` to `joinedAt`"]
+            );
+            assert!(m.destructive.is_empty());
+            let files: String = m
+                .files
+                .iter()
+                .map(|f| format!("==> {}\n{}", f.file_name, f.contents))
+                .collect();
+            insta::assert_snapshot!(format!("renamed_from_rust_name__{}", d.as_str()), files);
+        }
+    }
+}
+
+#[test]
+fn unmatched_renamed_from_lists_the_known_names() {
+    let d = Dialect::Postgres;
+    let before = build(&model("custom/model.json"), &config(d, "prisma", false));
+    let after = build(
+        &renamed_created_at(&["created", "nickname"]),
+        &config(d, "prisma", false),
+    );
+    let err = plan(d, Some(&before), &after, 2, "joined", false).unwrap_err();
+    assert_eq!(err.len(), 1, "{err:?}");
+    let loc = err[0].loc.as_ref().expect("located at the field");
+    let text = format!(
+        "{}:{}:{}: error: {}\n{}",
+        loc.file,
+        loc.line,
+        loc.column,
+        err[0].message,
+        err[0]
+            .notes
+            .iter()
+            .map(|n| format!("  = note: {n}\n"))
+            .collect::<String>()
+    );
+    insta::assert_snapshot!("renamed_from_unmatched", text);
+}

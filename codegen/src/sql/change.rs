@@ -63,9 +63,9 @@ pub enum Change {
         /// The table's key.
         table: String,
         /// The column before.
-        from: Column,
+        from: Box<Column>,
         /// The column after.
-        to: Column,
+        to: Box<Column>,
     },
     /// A new column.
     AddColumn {

@@ -42,32 +42,130 @@ impl Diff {
 }
 
 /// The renames `to` asks for with `renamed_from`: a column of `to` whose name is not in `from`
-/// but one of whose earlier names is (and is not a column of `to` itself).
-pub fn renames(from: &Schema, to: &Schema) -> Vec<Rename> {
+/// but one of whose earlier names is (and is not a column of `to` itself). An earlier name is
+/// the earlier column name or the earlier Rust field name: `shelf_tags` finds the column
+/// `shelfTags` (names equal up to case, `_` and `-`, as serde's `rename_all` makes them). A new
+/// column none of whose earlier names is found is an error that lists the earlier columns.
+///
+/// ```
+/// use authgen_codegen::sql::diff::renames;
+/// use authgen_codegen::sql::schema::{ColType, Column, Schema, Table};
+/// let col = |name: &str, from: &[&str]| Column {
+///     name: name.into(), ty: ColType::Text, nullable: true, default: None,
+///     renamed_from: from.iter().map(|s| s.to_string()).collect(), field: None, loc: None,
+/// };
+/// let schema = |c: Column| Schema { preset: "prisma".into(), enums: vec![], tables: vec![Table {
+///     key: "user".into(), name: "User".into(), columns: vec![c], primary_key: vec![],
+///     foreign_keys: vec![], indexes: vec![],
+/// }] };
+/// let old = schema(col("shelfTags", &[]));
+/// let new = schema(col("labels", &["shelf_tags"]));
+/// assert_eq!(renames(&old, &new).unwrap(), [("user".to_string(), "shelfTags".to_string(), "labels".to_string())]);
+/// let err = renames(&old, &schema(col("labels", &["shelves"]))).unwrap_err();
+/// assert!(err[0].notes[0].contains("`shelfTags`"));
+/// ```
+pub fn renames(from: &Schema, to: &Schema) -> Result<Vec<Rename>, Vec<Diagnostic>> {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for tt in &to.tables {
         let Some(ft) = from.table(&tt.key) else {
             continue;
         };
         for c in &tt.columns {
-            if ft.column(&c.name).is_some() {
+            if ft.column(&c.name).is_some() || c.renamed_from.is_empty() {
                 continue;
             }
-            if let Some(old) = c
+            let found = c
                 .renamed_from
                 .iter()
-                .find(|old| ft.column(old).is_some() && tt.column(old).is_none())
-            {
-                if !out
-                    .iter()
-                    .any(|(k, o, _): &Rename| k == &tt.key && o == old)
-                {
-                    out.push((tt.key.clone(), old.clone(), c.name.clone()));
+                .find_map(|old| earlier_column(ft, tt, old));
+            match found {
+                Some(old) => {
+                    if !out
+                        .iter()
+                        .any(|(k, o, _): &Rename| k == &tt.key && o == old)
+                    {
+                        out.push((tt.key.clone(), old.to_owned(), c.name.clone()));
+                    }
                 }
+                None => errors.push(unmatched_rename(ft, tt, c)),
             }
         }
     }
-    out
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+/// The column of `ft` that the earlier name `old` names and that `tt` no longer has: the column
+/// named `old`, else the one column whose name equals `old` up to case, `_` and `-`.
+fn earlier_column<'a>(ft: &'a Table, tt: &Table, old: &str) -> Option<&'a str> {
+    let old = old.strip_prefix("r#").unwrap_or(old);
+    if let Some(c) = ft.column(old) {
+        return tt.column(old).is_none().then_some(c.name.as_str());
+    }
+    let key = fold(old);
+    let mut hits = ft
+        .columns
+        .iter()
+        .filter(|c| fold(&c.name) == key && tt.column(&c.name).is_none());
+    match (hits.next(), hits.next()) {
+        (Some(c), None) => Some(&c.name),
+        _ => None,
+    }
+}
+
+/// A name without case, `_` and `-`: what serde's `rename_all` rules keep of a field name.
+fn fold(name: &str) -> String {
+    name.chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The error for a new column of `tt` none of whose `renamed_from` names is found in `ft`.
+fn unmatched_rename(ft: &Table, tt: &Table, c: &Column) -> Diagnostic {
+    let who = match &c.field {
+        Some(f) => format!("field `{f}`"),
+        None => format!("column `{}`.`{}`", tt.name, c.name),
+    };
+    let names = c
+        .renamed_from
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let known = ft
+        .columns
+        .iter()
+        .map(|k| format!("`{}`", k.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let still: Vec<&String> = c
+        .renamed_from
+        .iter()
+        .filter(|n| tt.column(n).is_some())
+        .collect();
+    let mut d = Diagnostic::new(
+        c.loc.clone(),
+        format!(
+            "{who}: no earlier column of `{}` matches renamed_from {names}",
+            ft.name
+        ),
+    )
+    .note(format!(
+        "the earlier `{}` table had the columns {known}",
+        ft.name
+    ));
+    for n in still {
+        d = d.note(format!(
+            "`{n}` is still a column of `{}`: it cannot be renamed",
+            tt.name
+        ));
+    }
+    d.note("renamed_from takes the earlier Rust field name or the earlier column name")
 }
 
 /// The renames that undo `renames`.
@@ -278,8 +376,8 @@ fn plan_table<'a>(cx: &Ctx<'_>, ft: &'a Table, tt: &'a Table, renames: &[Rename]
         if cx.old_def(ft, fc) != cx.to_def(tt, tc) {
             altered.push(Change::AlterColumn {
                 table: key(),
-                from: fc.clone(),
-                to: tc.clone(),
+                from: Box::new(fc.clone()),
+                to: Box::new(tc.clone()),
             });
         }
     }

@@ -181,7 +181,7 @@ pub fn plan(
             .extend(pair(d, v, &format!("{name}_enum_values"), &up, &down));
         v += 1;
     }
-    let forward = renames(&mid, new);
+    let forward = renames(&mid, new)?;
     let up = diff(d, &mid, new, &forward)?;
     let down = diff(d, new, &mid, &invert(&forward))?;
     m.destructive.extend(up.destructive.iter().cloned());

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{DefaultValue, Field, Item, ItemKind, Model, SqlTypes, Type};
+use crate::model::{DefaultValue, Field, Item, ItemKind, Loc, Model, SqlTypes, Type};
 
 /// The longest identifier every dialect accepts (PostgreSQL: 63 bytes, MySQL: 64).
 pub const MAX_IDENT: usize = 63;
@@ -56,8 +56,9 @@ pub struct Table {
     pub indexes: Vec<Index>,
 }
 
-/// One column.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// One column. Two columns are equal when their snapshots are: the model-only fields
+/// (`renamed_from`, `field`, `loc`) are not compared.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
     /// The column's name.
@@ -70,9 +71,25 @@ pub struct Column {
     /// Its default, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Default>,
-    /// Earlier names (from `renamed_from`): not part of the snapshot, only of the change.
+    /// Earlier names (from `renamed_from`: earlier Rust field names or column names): not part
+    /// of the snapshot, only of the change.
     #[serde(skip)]
     pub renamed_from: Vec<String>,
+    /// The model field the column comes from, as `Struct.field` (not part of the snapshot).
+    #[serde(skip)]
+    pub field: Option<String>,
+    /// Where that field is in the source (not part of the snapshot).
+    #[serde(skip)]
+    pub loc: Option<Loc>,
+}
+
+impl PartialEq for Column {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.ty == other.ty
+            && self.nullable == other.nullable
+            && self.default == other.default
+    }
 }
 
 /// A column type, mapped to each dialect by [`super::dialect`].
@@ -243,6 +260,8 @@ fn col(name: &str, ty: ColType, nullable: bool) -> Column {
         nullable,
         default: None,
         renamed_from: Vec::new(),
+        field: None,
+        loc: None,
     }
 }
 
@@ -625,6 +644,8 @@ fn user_column(
         nullable: field.presence.is_nullable(),
         default,
         renamed_from: field.renamed_from.clone(),
+        field: Some(format!("{}.{}", user.name, field.name)),
+        loc: field.loc.clone(),
     })
 }
 
