@@ -169,6 +169,12 @@ fn unmatched_rename(ft: &Table, tt: &Table, c: &Column) -> Diagnostic {
 }
 
 /// The renames that undo `renames`.
+///
+/// ```
+/// use authgen_codegen::sql::diff::invert;
+/// let forward = [("user".to_string(), "a".to_string(), "b".to_string())];
+/// assert_eq!(invert(&forward), [("user".to_string(), "b".to_string(), "a".to_string())]);
+/// ```
 pub fn invert(renames: &[Rename]) -> Vec<Rename> {
     renames
         .iter()
@@ -177,6 +183,13 @@ pub fn invert(renames: &[Rename]) -> Vec<Rename> {
 }
 
 /// Whether `new` only adds values to `old`, keeping the order of the old ones.
+///
+/// ```
+/// use authgen_codegen::sql::diff::is_pure_addition;
+/// let v = |s: &[&str]| s.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+/// assert!(is_pure_addition(&v(&["a", "c"]), &v(&["a", "b", "c"])));
+/// assert!(!is_pure_addition(&v(&["a", "c"]), &v(&["c", "a", "b"])));
+/// ```
 pub fn is_pure_addition(old: &[String], new: &[String]) -> bool {
     if new.len() <= old.len() {
         return false;

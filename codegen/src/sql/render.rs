@@ -13,6 +13,12 @@ use super::schema::{ident, ColType, Column, Default, EnumType, Schema, Table};
 use crate::config::Dialect;
 
 /// The statements of a list of changes.
+///
+/// ```
+/// use authgen_codegen::sql::render::Rendered;
+/// let r = Rendered::default();
+/// assert!(r.statements.is_empty() && !r.no_transaction);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Rendered {
     /// The statements, in order.
