@@ -2,8 +2,11 @@
 //!
 //! Both render every generated file in memory (`next-auth.d.ts`, `permissions.ts` and the
 //! current SQL schema per dialect). `generate` writes only the files whose bytes change, each
-//! atomically; `check` (and `generate --check`) never writes: it prints a unified diff of every
-//! stale file and exits 1, or exits 0 when all are current.
+//! atomically, and names every file as `wrote` or `unchanged`; `check` (and `generate --check`)
+//! never writes: it prints a unified diff of every stale file and exits 1, or exits 0 when all
+//! are current. Both put the files in the same places: `--out DIR` replaces the TypeScript
+//! directory, and without an `authgen.toml` it holds every output (the schema in `DIR/schema`),
+//! so nothing is written outside DIR.
 
 use std::path::PathBuf;
 
@@ -19,10 +22,12 @@ use crate::{Exit, Io};
 /// Options shared by `generate` and `check`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
-    /// The configuration file (default: `authgen.toml` in the working directory or above).
+    /// The configuration file, a regular file of at most 1 MiB (default: `authgen.toml` in the
+    /// working directory or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model; repeat for several. Replaces the config's `input`.
+    /// A Rust file holding the model, a regular file of at most 8 MiB; repeat for several.
+    /// Replaces the config's `input`.
     #[arg(long = "input", value_name = "FILE")]
     pub input: Vec<PathBuf>,
     /// Directory for `next-auth.d.ts` and `permissions.ts` (overrides `[typescript] out_dir`).

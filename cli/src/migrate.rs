@@ -55,10 +55,12 @@ enum MigrateCommand {
 /// Flags shared by `migrate new` and `migrate check`; they override `authgen.toml`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CommonArgs {
-    /// The configuration file (default: `authgen.toml` here or in a parent directory).
+    /// The configuration file, a regular file of at most 1 MiB (default: `authgen.toml` here or
+    /// in a parent directory).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model (repeatable; replaces the config's `input`).
+    /// A Rust file holding the model, a regular file of at most 8 MiB (repeatable; replaces the
+    /// config's `input`).
     #[arg(long = "input", value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
     /// A SQL dialect: postgres, mysql or sqlite (repeatable; replaces `[sql] dialects`).

@@ -13,10 +13,12 @@ use crate::{Exit, Io};
 /// Arguments of `authgen schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// The configuration file (default: authgen.toml here or above).
+    /// The configuration file, a regular file of at most 1 MiB (default: authgen.toml here or
+    /// above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model; repeat for several (default: `input` in authgen.toml).
+    /// A Rust file holding the model, a regular file of at most 8 MiB; repeat for several
+    /// (default: `input` in authgen.toml).
     #[arg(long = "input", value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 }
