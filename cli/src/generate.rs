@@ -15,7 +15,8 @@ use authgen_codegen::diag::Diagnostic;
 use authgen_codegen::output::{render_all, OutputFile};
 
 use crate::load::{load, shown};
-use crate::report;
+use crate::read::check_output_path;
+use crate::report::{self, Sources};
 use crate::write::{write_if_changed, Written};
 use crate::{Exit, Io};
 
@@ -87,7 +88,7 @@ fn render(args: &RenderArgs, io: &mut Io<'_>) -> Result<Vec<Planned>, Exit> {
         Ok(f) => f,
         Err(diags) => return Err(report::print(io, &loaded.sources, &diags)),
     };
-    Ok(files
+    let planned: Vec<Planned> = files
         .into_iter()
         .map(|f| {
             let path = loaded.base_dir.join(&f.path);
@@ -97,7 +98,17 @@ fn render(args: &RenderArgs, io: &mut Io<'_>) -> Result<Vec<Planned>, Exit> {
                 contents: f.contents,
             }
         })
-        .collect())
+        .collect();
+    // An output path that is a FIFO or a device is refused before anything is read or written.
+    let refused: Vec<Diagnostic> = planned
+        .iter()
+        .filter_map(|f| check_output_path(&f.path, &f.shown).err())
+        .collect();
+    if refused.is_empty() {
+        Ok(planned)
+    } else {
+        Err(report::print(io, &Sources::default(), &refused))
+    }
 }
 
 /// Runs `authgen generate`.

@@ -100,6 +100,25 @@ pub fn read_text(
     text_of(bytes, shown, sources)
 }
 
+/// Refuses an existing output path that is not a regular file (a FIFO would block the
+/// comparison with what is there; a device would be read or written forever). A missing path is
+/// fine: it is created.
+///
+/// ```
+/// use authgen_cli::read::check_output_path;
+/// assert!(check_output_path("/dev/null".as_ref(), "out.ts").is_err());
+/// assert!(check_output_path("no/such/out.ts".as_ref(), "out.ts").is_ok());
+/// ```
+pub fn check_output_path(path: &Path, shown: &str) -> Result<(), Diagnostic> {
+    match std::fs::metadata(path) {
+        Ok(meta) => match not_regular(&meta) {
+            Some(why) => Err(Diagnostic::at_file(shown, format!("output {why}"))),
+            None => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
 /// Why `meta` is not a regular file, if it is not.
 fn not_regular(meta: &std::fs::Metadata) -> Option<String> {
     let ty = meta.file_type();

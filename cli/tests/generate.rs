@@ -238,3 +238,23 @@ fn bad_usage_and_bad_models_exit_2_without_writing() {
     let (exit, _, err2) = cli(&check, dir.path());
     assert_eq!((exit, err2), (Exit::Usage, err));
 }
+
+/// An output path that is a FIFO or a directory is refused before anything is read or written
+/// (reading a FIFO to compare would block forever).
+#[test]
+fn special_files_at_output_paths_are_refused() {
+    let dir = project("v5");
+    std::fs::create_dir_all(dir.path().join("web/types/permissions.ts")).unwrap();
+    let fifo = dir.path().join("web/types/next-auth.d.ts");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    for command in ["generate", "check"] {
+        let (exit, out, err) = cli(&[command], dir.path());
+        assert_eq!((exit, out.as_str()), (Exit::Usage, ""), "{command}");
+        insta::assert_snapshot!("special_output_paths", err);
+    }
+    assert!(!dir.path().join("schema").exists(), "nothing written");
+}
