@@ -30,6 +30,8 @@ pub struct Project<'a> {
     pub dir: &'a Path,
     /// Files read (model, config, snapshots), for the diagnostics printer.
     pub sources: Sources,
+    /// The configuration file, as shown in messages, when there is one.
+    pub config_file: Option<String>,
 }
 
 /// The environment variable that fixes the version of a new migration (tests, reproducible
@@ -117,6 +119,7 @@ pub fn migrate(args: &MigrateArgs, io: &mut Io<'_>) -> Exit {
         config: &config,
         dir: &dir,
         sources: loaded.sources,
+        config_file: loaded.config_file,
     };
     let Some(n) = new else {
         return run_check(&mut project, io);
@@ -257,9 +260,12 @@ pub fn run_new(
         Err(e) => return report::print(io, &p.sources, &e),
     };
     if p.config.sql.dialects.is_empty() {
-        let d = Diagnostic::new(None, "no SQL dialect")
-            .help("set `dialects` under [sql] in authgen.toml, or pass --dialect");
-        return report::fail(io, d);
+        let d = match &p.config_file {
+            Some(f) => Diagnostic::at_file(f, "no SQL dialect"),
+            None => Diagnostic::new(None, "no SQL dialect"),
+        };
+        let d = d.help("set `dialects` under [sql] in authgen.toml, or pass --dialect");
+        return report::print(io, &p.sources, &[d]);
     }
     let mut planned = Vec::new();
     let mut errors = Vec::new();

@@ -84,6 +84,7 @@ fn project<'a>(model: &'a Model, config: &'a Config, dir: &'a Path) -> Project<'
         config,
         dir,
         sources: Default::default(),
+        config_file: None,
     }
 }
 
@@ -474,4 +475,14 @@ fn snapshot_errors_are_located() {
     let out = check("nul");
     assert_eq!(out.exit, Exit::Usage);
     insta::assert_snapshot!("snapshot_nul_byte", whole(&out));
+}
+
+/// A config that lists no dialect: the error points at it.
+#[test]
+fn no_dialect_points_at_the_config() {
+    let cwd = authgen_testkit::scratch_dir("cli_migrate_no_dialect");
+    std::fs::write(cwd.join("authgen.toml"), "[sql]\ndialects = []\n").unwrap();
+    let out = cli(&cwd, &["migrate", "new", "init"], &[]);
+    assert_eq!(out.exit, Exit::Usage);
+    insta::assert_snapshot!("no_dialect", whole(&out));
 }
