@@ -2,30 +2,37 @@
 //!
 //! Both render every generated file in memory (`next-auth.d.ts`, `permissions.ts` and the
 //! current SQL schema per dialect). `generate` writes only the files whose bytes change, each
-//! atomically; `check` (and `generate --check`) never writes: it prints a unified diff of every
-//! stale file and exits 1, or exits 0 when all are current.
+//! atomically, and names every file as `wrote` or `unchanged`; `check` (and `generate --check`)
+//! never writes: it prints a unified diff of every stale file and exits 1, or exits 0 when all
+//! are current. Both put the files in the same places: `--out DIR` replaces the TypeScript
+//! directory, and without an `authgen.toml` it holds every output (the schema in `DIR/schema`),
+//! so nothing is written outside DIR.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::path::PathBuf;
 
 use authgen_codegen::config::NextAuth;
+use authgen_codegen::diag::Diagnostic;
 use authgen_codegen::output::{render_all, OutputFile};
 
-use crate::load::{load, print_diagnostics, usage_error};
+use crate::load::{load, shown};
+use crate::read::check_output_path;
+use crate::report::{self, Sources};
 use crate::write::{write_if_changed, Written};
 use crate::{Exit, Io};
 
 /// Options shared by `generate` and `check`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderArgs {
-    /// The configuration file (default: `authgen.toml` in the working directory or above).
+    /// The configuration file, a regular file of at most 1 MiB (default: `authgen.toml` in the
+    /// working directory or above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model; repeat for several. Replaces the config's `input`.
+    /// A Rust file holding the model, a regular file of at most 8 MiB; repeat for several.
+    /// Replaces the config's `input`.
     #[arg(long = "input", value_name = "FILE")]
     pub input: Vec<PathBuf>,
     /// Directory for `next-auth.d.ts` and `permissions.ts` (overrides `[typescript] out_dir`).
+    /// Without an `authgen.toml`, every output goes under DIR: the SQL schema in DIR/schema.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// The next-auth major version the declarations are for (overrides `next_auth`).
@@ -61,10 +68,6 @@ struct Planned {
     contents: String,
 }
 
-fn shown(path: &Path, cwd: &Path) -> String {
-    path.strip_prefix(cwd).unwrap_or(path).display().to_string()
-}
-
 /// Loads the model, applies the flags and renders every file.
 fn render(args: &RenderArgs, io: &mut Io<'_>) -> Result<Vec<Planned>, Exit> {
     let loaded = load(args.config.as_deref(), &args.input, io)?;
@@ -73,27 +76,19 @@ fn render(args: &RenderArgs, io: &mut Io<'_>) -> Result<Vec<Planned>, Exit> {
         config.next_auth = v;
     }
     if let Some(out) = &args.out {
-        // Relative to the working directory, like every other flag.
-        config.typescript.out_dir = io.cwd.join(out);
+        // Relative to the working directory, like every other flag. Without a config that says
+        // where the schema goes, it goes under DIR too: nothing is written outside DIR.
+        let out = io.cwd.join(out);
+        if loaded.config_file.is_none() {
+            config.sql.schema_dir = out.join(&config.sql.schema_dir);
+        }
+        config.typescript.out_dir = out;
     }
     let files: Vec<OutputFile> = match render_all(&loaded.model, &config) {
         Ok(f) => f,
-        Err(diags) => {
-            let mut sources: HashMap<Arc<str>, String> = HashMap::new();
-            for d in &diags {
-                if let Some(loc) = &d.loc {
-                    if !sources.contains_key(&loc.file) {
-                        if let Ok(text) = std::fs::read_to_string(io.cwd.join(&*loc.file)) {
-                            sources.insert(loc.file.clone(), text);
-                        }
-                    }
-                }
-            }
-            print_diagnostics(io, &diags, &sources);
-            return Err(Exit::Usage);
-        }
+        Err(diags) => return Err(report::print(io, &loaded.sources, &diags)),
     };
-    Ok(files
+    let planned: Vec<Planned> = files
         .into_iter()
         .map(|f| {
             let path = loaded.base_dir.join(&f.path);
@@ -103,7 +98,17 @@ fn render(args: &RenderArgs, io: &mut Io<'_>) -> Result<Vec<Planned>, Exit> {
                 contents: f.contents,
             }
         })
-        .collect())
+        .collect();
+    // An output path that is a FIFO or a device is refused before anything is read or written.
+    let refused: Vec<Diagnostic> = planned
+        .iter()
+        .filter_map(|f| check_output_path(&f.path, &f.shown).err())
+        .collect();
+    if refused.is_empty() {
+        Ok(planned)
+    } else {
+        Err(report::print(io, &Sources::default(), &refused))
+    }
 }
 
 /// Runs `authgen generate`.
@@ -122,14 +127,18 @@ pub fn generate(args: &GenerateArgs, io: &mut Io<'_>) -> Exit {
     };
     let mut changed = 0;
     for f in &files {
-        match write_if_changed(&f.path, f.contents.as_bytes()) {
+        let status = match write_if_changed(&f.path, f.contents.as_bytes()) {
             Ok(Written::Changed) => {
                 changed += 1;
-                let _ = writeln!(io.stdout, "wrote {}", f.shown);
+                "wrote"
             }
-            Ok(Written::Unchanged) => {}
-            Err(e) => return usage_error(io, format!("{}: cannot write: {e}", f.shown)),
-        }
+            Ok(Written::Unchanged) => "unchanged",
+            Err(e) => {
+                let d = Diagnostic::at_file(&f.shown, format!("cannot write: {e}"));
+                return report::fail(io, d);
+            }
+        };
+        let _ = writeln!(io.stdout, "{status} {}", f.shown);
     }
     let _ = writeln!(
         io.stdout,
@@ -150,7 +159,10 @@ pub fn check(args: &CheckArgs, io: &mut Io<'_>) -> Exit {
         let current = match std::fs::read(&f.path) {
             Ok(bytes) => Some(bytes),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => return usage_error(io, format!("{}: cannot read: {e}", f.shown)),
+            Err(e) => {
+                let d = Diagnostic::at_file(&f.shown, format!("cannot read: {e}"));
+                return report::fail(io, d);
+            }
         };
         if current.as_deref() == Some(f.contents.as_bytes()) {
             continue;

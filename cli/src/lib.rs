@@ -3,8 +3,12 @@
 //! Conventions every subcommand follows:
 //! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference or a
 //!   token failed verification; [`Exit::Usage`] (2) bad usage or bad input;
-//! - errors print `file:line:col: message` with the source line, every error at once, colour
-//!   only on a terminal and never with `NO_COLOR`;
+//! - errors go through one printer ([`report`]): `file:line:col: error: message`, the source
+//!   line and a caret, every error at once; colour only on a terminal and never with `NO_COLOR`.
+//!   An error about a whole file is at `file:1:1`; NUL bytes and invalid UTF-8 at the first bad
+//!   byte;
+//! - `--input` and `--config` take regular files only, up to [`read::MODEL_LIMIT`] (8 MiB) per
+//!   model file and [`read::CONFIG_LIMIT`] (1 MiB) for `authgen.toml`;
 //! - `authgen.toml` is found by walking up from the working directory; flags override it;
 //! - no input makes it panic.
 #![forbid(unsafe_code)]
@@ -19,6 +23,8 @@ use clap::{Parser, Subcommand};
 pub mod generate;
 pub mod load;
 pub mod migrate;
+pub mod read;
+pub mod report;
 pub mod schema;
 pub mod token;
 pub mod write;
@@ -54,7 +60,7 @@ pub enum Exit {
 /// };
 /// let exit = authgen_cli::run(["authgen", "schema", "--input", "missing.rs"], &mut io);
 /// assert_eq!(exit, authgen_cli::Exit::Usage);
-/// assert_eq!(String::from_utf8(err).unwrap(), "error: missing.rs: no such file\n");
+/// assert_eq!(String::from_utf8(err).unwrap(), "missing.rs:1:1: error: no such file\n");
 /// ```
 pub struct Io<'a> {
     /// Standard input.

@@ -9,11 +9,30 @@ use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::diag::Diagnostic;
-use authgen_codegen::model::Model;
+use authgen_codegen::model::{Loc, Model};
 use authgen_codegen::sql::plan::{self, read_snapshot, snapshot_json, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema::{self, Schema};
 
+use crate::load::shown;
+use crate::read::{self, read_text};
+use crate::report::{self, Sources};
 use crate::{Exit, Io};
+
+/// What `migrate new` and `migrate check` work on: the model, the configuration, the migrations
+/// directory, and the text of every file read so far (for diagnostics).
+#[derive(Debug)]
+pub struct Project<'a> {
+    /// The checked model.
+    pub model: &'a Model,
+    /// The configuration, flags applied.
+    pub config: &'a Config,
+    /// The migrations directory.
+    pub dir: &'a Path,
+    /// Files read (model, config, snapshots), for the diagnostics printer.
+    pub sources: Sources,
+    /// The configuration file, as shown in messages, when there is one.
+    pub config_file: Option<String>,
+}
 
 /// The environment variable that fixes the version of a new migration (tests, reproducible
 /// builds); `--version` wins over it.
@@ -38,10 +57,12 @@ enum MigrateCommand {
 /// Flags shared by `migrate new` and `migrate check`; they override `authgen.toml`.
 #[derive(Debug, Clone, clap::Args)]
 pub struct CommonArgs {
-    /// The configuration file (default: `authgen.toml` here or in a parent directory).
+    /// The configuration file, a regular file of at most 1 MiB (default: `authgen.toml` here or
+    /// in a parent directory).
     #[arg(long)]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model (repeatable; replaces the config's `input`).
+    /// A Rust file holding the model, a regular file of at most 8 MiB (repeatable; replaces the
+    /// config's `input`).
     #[arg(long = "input", value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
     /// A SQL dialect: postgres, mysql or sqlite (repeatable; replaces `[sql] dialects`).
@@ -93,46 +114,41 @@ pub fn migrate(args: &MigrateArgs, io: &mut Io<'_>) -> Exit {
         Some(d) => io.cwd.join(d),
         None => loaded.base_dir.join(&config.sql.migrations_dir),
     };
-    match new {
-        Some(n) => {
-            let version = match n.version {
-                Some(v) => Ok(v),
-                None => match (io.env)(VERSION_ENV) {
-                    Some(v) => v.trim().parse::<i64>().map_err(|_| {
-                        Diagnostic::new(
-                            None,
-                            format!("{VERSION_ENV}=`{v}` is not a migration version (an integer)"),
-                        )
-                    }),
-                    None => Ok(chrono::Utc::now()
-                        .format("%Y%m%d%H%M%S")
-                        .to_string()
-                        .parse()
-                        .unwrap_or(0)),
-                },
-            };
-            match version {
-                Ok(v) => run_new(
-                    &loaded.model,
-                    &config,
-                    &dir,
-                    &n.name,
-                    v,
-                    n.allow_destructive,
-                    io,
-                ),
-                Err(d) => report(io, &[d]),
-            }
-        }
-        None => run_check(&loaded.model, &config, &dir, io),
-    }
+    let mut project = Project {
+        model: &loaded.model,
+        config: &config,
+        dir: &dir,
+        sources: loaded.sources,
+        config_file: loaded.config_file,
+    };
+    let Some(n) = new else {
+        return run_check(&mut project, io);
+    };
+    let version = match n.version {
+        Some(v) => v,
+        None => match env_version(io) {
+            Ok(v) => v,
+            Err(d) => return report::fail(io, d),
+        },
+    };
+    run_new(&mut project, &n.name, version, n.allow_destructive, io)
 }
 
-fn report(io: &mut Io<'_>, diags: &[Diagnostic]) -> Exit {
-    for d in diags {
-        let _ = io.stderr.write_all(d.render(None, io.color).as_bytes());
+/// The version from `AUTHGEN_MIGRATION_VERSION`, else the UTC time as `%Y%m%d%H%M%S`.
+fn env_version(io: &Io<'_>) -> Result<i64, Diagnostic> {
+    match (io.env)(VERSION_ENV) {
+        Some(v) => v.trim().parse::<i64>().map_err(|_| {
+            Diagnostic::new(
+                None,
+                format!("{VERSION_ENV}=`{v}` is not a migration version (an integer)"),
+            )
+        }),
+        None => Ok(chrono::Utc::now()
+            .format("%Y%m%d%H%M%S")
+            .to_string()
+            .parse()
+            .unwrap_or(0)),
     }
-    Exit::Usage
 }
 
 /// The directory of one dialect's migrations.
@@ -144,20 +160,20 @@ pub fn dialect_dir(dir: &Path, config: &Config, d: Dialect) -> PathBuf {
     }
 }
 
-/// The snapshot in `dir`, if any, and the newest migration version there.
-fn read_dir_state(dir: &Path) -> Result<(Option<Schema>, Option<i64>), Diagnostic> {
+/// The snapshot in `dir`, if any, and the newest migration version there. The snapshot's text
+/// goes into `sources`; its errors are located in it.
+fn read_dir_state(
+    dir: &Path,
+    cwd: &Path,
+    sources: &mut Sources,
+) -> Result<(Option<Schema>, Option<i64>), Diagnostic> {
     let snap_path = dir.join(SNAPSHOT_FILE);
-    let snapshot = match std::fs::read_to_string(&snap_path) {
-        Ok(text) => Some(read_snapshot(&text, &snap_path.display().to_string())?),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => {
-            return Err(Diagnostic::new(
-                None,
-                format!("reading {}: {e}", snap_path.display()),
-            ))
-        }
+    let snapshot = if snap_path.exists() {
+        Some(read_snapshot_file(&snap_path, cwd, sources)?)
+    } else {
+        None
     };
-    let mut newest = None;
+    let mut newest: Option<(i64, String)> = None;
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -165,51 +181,97 @@ fn read_dir_state(dir: &Path) -> Result<(Option<Schema>, Option<i64>), Diagnosti
                 continue;
             }
             if let Some(v) = name.split('_').next().and_then(|v| v.parse::<i64>().ok()) {
-                newest = Some(newest.map_or(v, |n: i64| n.max(v)));
+                if newest.as_ref().is_none_or(|(n, _)| v > *n) {
+                    newest = Some((v, name));
+                }
             }
         }
     }
-    if snapshot.is_none() && newest.is_some() {
-        return Err(Diagnostic::new(
-            None,
-            format!(
-                "{} holds migrations but no {SNAPSHOT_FILE}: authgen cannot tell what they created",
-                dir.display()
-            ),
-        ));
+    if let (None, Some((_, file))) = (&snapshot, &newest) {
+        return Err(Diagnostic::at_file(
+            &shown(&dir.join(file), cwd),
+            format!("a migration without {SNAPSHOT_FILE} beside it: authgen cannot tell what the migrations created"),
+        )
+        .help(format!("restore {SNAPSHOT_FILE}, or point --dir at a directory authgen manages")));
     }
-    Ok((snapshot, newest))
+    Ok((snapshot, newest.map(|(v, _)| v)))
+}
+
+/// Reads and parses one snapshot file; a JSON syntax error is located at its line and column,
+/// any other error at the file.
+fn read_snapshot_file(
+    path: &Path,
+    cwd: &Path,
+    sources: &mut Sources,
+) -> Result<Schema, Diagnostic> {
+    let name = shown(path, cwd);
+    let text = read_text(path, &name, read::SNAPSHOT, sources)?;
+    let syntax = serde_json::from_str::<serde::de::IgnoredAny>(&text).err();
+    let result = match syntax {
+        Some(e) => {
+            let line_start = text
+                .split_inclusive('\n')
+                .take(e.line().saturating_sub(1))
+                .map(str::len)
+                .sum::<usize>();
+            let offset = line_start + e.column().saturating_sub(1);
+            let loc = authgen_codegen::config::loc_of_offset(&name, &text, offset);
+            Err(Diagnostic::new(
+                Some(loc),
+                format!("not an authgen snapshot: invalid JSON: {}", json_reason(&e)),
+            ))
+        }
+        None => read_snapshot(&text, &name),
+    };
+    sources.add(name.as_str().into(), text);
+    result.map_err(|mut d| {
+        if d.loc.is_none() {
+            let prefix = format!("{name}: ");
+            let message = d.message.strip_prefix(&prefix).unwrap_or(&d.message);
+            d.loc = Some(Loc {
+                file: name.as_str().into(),
+                line: 1,
+                column: 1,
+            });
+            d.message = message.to_string();
+        }
+        d
+    })
+}
+
+/// serde_json's message without its ` at line L column C` tail (the location says it).
+fn json_reason(e: &serde_json::Error) -> String {
+    let full = e.to_string();
+    let tail = format!(" at line {} column {}", e.line(), e.column());
+    full.strip_suffix(&tail).unwrap_or(&full).to_string()
 }
 
 /// `migrate new` once the model and config are known: plans every dialect first (a refusal
 /// writes nothing), then writes the files (never over an existing one) and the snapshots.
 pub fn run_new(
-    model: &Model,
-    config: &Config,
-    dir: &Path,
+    p: &mut Project<'_>,
     name: &str,
     version: i64,
     allow_destructive: bool,
     io: &mut Io<'_>,
 ) -> Exit {
-    let schema = match schema::build(model, config) {
+    let schema = match schema::build(p.model, p.config) {
         Ok(s) => s,
-        Err(e) => return report(io, &e),
+        Err(e) => return report::print(io, &p.sources, &e),
     };
-    if config.sql.dialects.is_empty() {
-        return report(
-            io,
-            &[Diagnostic::new(
-                None,
-                "no SQL dialect: set [sql] dialects or pass --dialect",
-            )],
-        );
+    if p.config.sql.dialects.is_empty() {
+        let d = match &p.config_file {
+            Some(f) => Diagnostic::at_file(f, "no SQL dialect"),
+            None => Diagnostic::new(None, "no SQL dialect"),
+        };
+        let d = d.help("set `dialects` under [sql] in authgen.toml, or pass --dialect");
+        return report::print(io, &p.sources, &[d]);
     }
     let mut planned = Vec::new();
     let mut errors = Vec::new();
-    for &d in &config.sql.dialects {
-        let ddir = dialect_dir(dir, config, d);
-        let (snapshot, newest) = match read_dir_state(&ddir) {
+    for &d in &p.config.sql.dialects {
+        let ddir = dialect_dir(p.dir, p.config, d);
+        let (snapshot, newest) = match read_dir_state(&ddir, &io.cwd, &mut p.sources) {
             Ok(s) => s,
             Err(e) => {
                 errors.push(e);
@@ -223,53 +285,49 @@ pub fn run_new(
         }
     }
     if !errors.is_empty() {
-        return report(io, &errors);
+        return report::print(io, &p.sources, &errors);
     }
     for (_, ddir, m) in &planned {
         for f in m.iter().flat_map(|m| &m.files) {
             let path = ddir.join(&f.file_name);
             if path.exists() {
-                return report(
-                    io,
-                    &[Diagnostic::new(
-                        None,
-                        format!(
-                            "{} already exists: authgen never rewrites a migration",
-                            path.display()
-                        ),
-                    )],
+                let d = Diagnostic::at_file(
+                    &shown(&path, &io.cwd),
+                    "already exists: authgen never rewrites a migration",
                 );
+                return report::fail(io, d);
             }
         }
     }
-    let snapshot = snapshot_json(&schema);
-    for (d, ddir, m) in &planned {
+    write_planned(&planned, &snapshot_json(&schema), io)
+}
+
+/// Writes each dialect's planned migration files and snapshot, naming each file created.
+fn write_planned(
+    planned: &[(Dialect, PathBuf, Option<plan::Migration>)],
+    snapshot: &str,
+    io: &mut Io<'_>,
+) -> Exit {
+    let write = |path: &Path, contents: &str, io: &mut Io<'_>| {
+        crate::write::write_if_changed(path, contents.as_bytes()).map_err(|e| {
+            let d = Diagnostic::at_file(&shown(path, &io.cwd), format!("cannot write: {e}"));
+            report::fail(io, d)
+        })
+    };
+    for (d, ddir, m) in planned {
         let Some(m) = m else {
             let _ = writeln!(io.stdout, "{}: no changes", d.as_str());
             continue;
         };
         for f in &m.files {
             let path = ddir.join(&f.file_name);
-            if let Err(e) = crate::write::write_if_changed(&path, f.contents.as_bytes()) {
-                return report(
-                    io,
-                    &[Diagnostic::new(
-                        None,
-                        format!("writing {}: {e}", path.display()),
-                    )],
-                );
+            if let Err(exit) = write(&path, &f.contents, io) {
+                return exit;
             }
-            let _ = writeln!(io.stdout, "created {}", path.display());
+            let _ = writeln!(io.stdout, "created {}", shown(&path, &io.cwd));
         }
-        let snap_path = ddir.join(SNAPSHOT_FILE);
-        if let Err(e) = crate::write::write_if_changed(&snap_path, snapshot.as_bytes()) {
-            return report(
-                io,
-                &[Diagnostic::new(
-                    None,
-                    format!("writing {}: {e}", snap_path.display()),
-                )],
-            );
+        if let Err(exit) = write(&ddir.join(SNAPSHOT_FILE), snapshot, io) {
+            return exit;
         }
         for c in &m.changes {
             let _ = writeln!(io.stdout, "  {}: {c}", d.as_str());
@@ -280,18 +338,18 @@ pub fn run_new(
 
 /// `migrate check` once the model and config are known: exit 1 naming the changes no migration
 /// captures.
-pub fn run_check(model: &Model, config: &Config, dir: &Path, io: &mut Io<'_>) -> Exit {
-    let schema = match schema::build(model, config) {
+pub fn run_check(p: &mut Project<'_>, io: &mut Io<'_>) -> Exit {
+    let schema = match schema::build(p.model, p.config) {
         Ok(s) => s,
-        Err(e) => return report(io, &e),
+        Err(e) => return report::print(io, &p.sources, &e),
     };
     let current = snapshot_json(&schema);
     let mut stale = false;
-    for &d in &config.sql.dialects {
-        let ddir = dialect_dir(dir, config, d);
-        let snapshot = match read_dir_state(&ddir) {
+    for &d in &p.config.sql.dialects {
+        let ddir = dialect_dir(p.dir, p.config, d);
+        let snapshot = match read_dir_state(&ddir, &io.cwd, &mut p.sources) {
             Ok((s, _)) => s,
-            Err(e) => return report(io, &[e]),
+            Err(e) => return report::print(io, &p.sources, &[e]),
         };
         let Some(snapshot) = snapshot else {
             stale = true;
@@ -299,7 +357,7 @@ pub fn run_check(model: &Model, config: &Config, dir: &Path, io: &mut Io<'_>) ->
                 io.stdout,
                 "{}: no migrations in {}: run `authgen migrate new init`",
                 d.as_str(),
-                ddir.display()
+                shown(&ddir, &io.cwd)
             );
             continue;
         };
@@ -309,26 +367,31 @@ pub fn run_check(model: &Model, config: &Config, dir: &Path, io: &mut Io<'_>) ->
         }
         stale = true;
         let _ = writeln!(io.stdout, "{}: changes no migration captures:", d.as_str());
-        match plan::plan(d, Some(&snapshot), &schema, 1, "check", true) {
-            Ok(Some(m)) => {
-                for c in &m.changes {
-                    let _ = writeln!(io.stdout, "  {c}");
-                }
-            }
-            Ok(None) => {
-                let _ = writeln!(io.stdout, "  the snapshot differs from the model");
-            }
-            Err(e) => {
-                for d in e {
-                    let _ = writeln!(io.stdout, "  {}", d.message);
-                }
-            }
-        }
+        print_changes(d, &snapshot, &schema, io);
     }
     if stale {
         let _ = writeln!(io.stdout, "run `authgen migrate new NAME` to capture them");
         Exit::Failed
     } else {
         Exit::Ok
+    }
+}
+
+/// Prints, one per line, the changes from `snapshot` to `schema`.
+fn print_changes(d: Dialect, snapshot: &Schema, schema: &Schema, io: &mut Io<'_>) {
+    match plan::plan(d, Some(snapshot), schema, 1, "check", true) {
+        Ok(Some(m)) => {
+            for c in &m.changes {
+                let _ = writeln!(io.stdout, "  {c}");
+            }
+        }
+        Ok(None) => {
+            let _ = writeln!(io.stdout, "  the snapshot differs from the model");
+        }
+        Err(e) => {
+            for d in e {
+                let _ = writeln!(io.stdout, "  {}", d.message);
+            }
+        }
     }
 }

@@ -3,18 +3,22 @@
 use std::path::PathBuf;
 
 use authgen_codegen::config;
+use authgen_codegen::diag::Diagnostic;
 
-use crate::load::{self, usage_error};
+use crate::load::{self, shown};
+use crate::report;
 use crate::write::{write_if_changed, Written};
 use crate::{Exit, Io};
 
 /// Arguments of `authgen schema`.
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// The configuration file (default: authgen.toml here or above).
+    /// The configuration file, a regular file of at most 1 MiB (default: authgen.toml here or
+    /// above).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// A Rust file holding the model; repeat for several (default: `input` in authgen.toml).
+    /// A Rust file holding the model, a regular file of at most 8 MiB; repeat for several
+    /// (default: `input` in authgen.toml).
     #[arg(long = "input", value_name = "FILE")]
     pub inputs: Vec<PathBuf>,
 }
@@ -65,26 +69,21 @@ pub fn init(args: &InitArgs, io: &mut Io<'_>) -> Exit {
     );
     for path in [&model_path, &config_path] {
         if path.exists() && !args.force {
-            return usage_error(
-                io,
-                format!(
-                    "{}: already exists (pass --force to replace it)",
-                    path.display()
-                ),
-            );
+            let d = Diagnostic::at_file(&shown(path, &io.cwd), "already exists")
+                .help("pass --force to replace it");
+            return report::fail(io, d);
         }
     }
     for (path, contents) in [(&model_path, STARTER_MODEL), (&config_path, toml.as_str())] {
         match write_if_changed(path, contents.as_bytes()) {
             Ok(Written::Changed) => {
-                let _ = writeln!(
-                    io.stdout,
-                    "wrote {}",
-                    path.strip_prefix(&io.cwd).unwrap_or(path).display()
-                );
+                let _ = writeln!(io.stdout, "wrote {}", shown(path, &io.cwd));
             }
             Ok(Written::Unchanged) => {}
-            Err(e) => return usage_error(io, format!("{}: cannot write: {e}", path.display())),
+            Err(e) => {
+                let d = Diagnostic::at_file(&shown(path, &io.cwd), format!("cannot write: {e}"));
+                return report::fail(io, d);
+            }
         }
     }
     Exit::Ok

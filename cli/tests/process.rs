@@ -29,7 +29,7 @@ fn exit_codes_and_plain_errors_when_piped() {
     assert_eq!(bad.status.code(), Some(2));
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr),
-        "error: no/such/file.rs: no such file\n"
+        "no/such/file.rs:1:1: error: no such file\n"
     );
 
     let usage = Command::new(BIN).arg("--bogus").output().unwrap();
@@ -59,7 +59,7 @@ fn colour_on_a_terminal_unless_no_color() {
     assert!(coloured.contains("\x1b[1;31merror"), "{coloured:?}");
     let plain = on_terminal(Some("1"));
     assert!(
-        plain.contains("error: no/such/file.rs: no such file"),
+        plain.contains("no/such/file.rs:1:1: error: no such file"),
         "{plain:?}"
     );
     assert!(!plain.contains('\x1b'), "{plain:?}");

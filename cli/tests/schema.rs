@@ -22,6 +22,14 @@ fn scratch(label: &str) -> PathBuf {
     dir
 }
 
+/// Everything a run printed and how it ended, for a snapshot.
+fn whole(out: &authgen_cli::Captured) -> String {
+    format!(
+        "exit: {:?}\n--- stdout\n{}--- stderr\n{}",
+        out.exit, out.stdout, out.stderr
+    )
+}
+
 #[test]
 fn schema_of_every_fixture_is_a_snapshot() {
     let fixtures = root().join("fixtures");
@@ -72,22 +80,12 @@ fn bad_config_names_file_line_and_column() {
     .unwrap();
     let out = run_captured(&["schema"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr
-            .starts_with("authgen.toml:2:13: error: invalid authgen.toml"),
-        "{}",
-        out.stderr
-    );
+    insta::assert_snapshot!("config_bad_value", whole(&out));
     let dir = scratch("unknownkey");
     std::fs::write(dir.join("authgen.toml"), "inputs = [\"model.rs\"]\n").unwrap();
     let out = run_captured(&["schema"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr
-            .contains("authgen.toml:1:1: error: invalid authgen.toml: unknown field `inputs`"),
-        "{}",
-        out.stderr
-    );
+    insta::assert_snapshot!("config_unknown_key", whole(&out));
 }
 
 #[test]
@@ -113,30 +111,9 @@ struct User {
     let out = run_captured(&["schema", "--input", "model.rs"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
     assert!(out.stdout.is_empty());
-    let e = &out.stderr;
-    assert!(
-        e.contains(
-            "model.rs:7:22: error: unknown rename rule `camelcase` (did you mean `camelCase`?)"
-        ),
-        "{e}"
-    );
-    assert!(e.contains("model.rs:10:12: error: unknown authgen attribute `uniqe` on a field; did you mean `unique`?"), "{e}");
-    assert!(
-        e.contains("model.rs:12:12: error: unsupported field type"),
-        "{e}"
-    );
-    assert!(
-        e.contains("model.rs:13:19: error: duplicate `index` attribute"),
-        "{e}"
-    );
-    assert!(e.contains("4 errors"), "{e}");
-    // The source line and a caret are shown.
-    assert!(
-        e.contains("10 |     #[auth(uniqe)]\n   |            ^"),
-        "{e}"
-    );
+    insta::assert_snapshot!("several_errors", whole(&out));
     // No colour without a terminal.
-    assert!(!e.contains('\x1b'));
+    assert!(!out.stderr.contains('\x1b'));
 }
 
 #[test]
@@ -146,84 +123,120 @@ fn cross_item_errors_have_locations_too() {
     std::fs::write(dir.join("model.rs"), src).unwrap();
     let out = run_captured(&["schema", "--input", "model.rs"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    let e = &out.stderr;
-    assert!(e.contains("model.rs:9:11: error: the role field `User.role` has type `Permission`, which is a permission enum (AuthPermission), not a role enum"), "{e}");
-    assert!(
-        e.contains("model.rs:10:11: error: unknown type `Address` in field `User.home`"),
-        "{e}"
-    );
-    assert!(e.contains("`Address` is defined in the input but derives no authgen type: add #[derive(AuthType)]"), "{e}");
-    assert!(
-        e.contains("model.rs:11:12: error: unknown type `Missing`"),
-        "{e}"
-    );
+    insta::assert_snapshot!("cross_item_errors", whole(&out));
 }
 
 #[test]
-fn unreadable_inputs_get_one_clear_line() {
+fn unreadable_inputs_get_one_located_error() {
     let dir = scratch("unreadable");
     std::fs::create_dir_all(dir.join("somedir.rs")).unwrap();
     std::fs::write(dir.join("junk.rs"), [0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 0xff]).unwrap();
     std::fs::write(dir.join("latin1.rs"), [b'a', 0xe9, b'b']).unwrap();
     std::fs::write(dir.join("data.json"), "{\"a\": 1}").unwrap();
-    for (input, expected) in [
-        (
-            "somedir.rs",
-            "error: somedir.rs: is a directory, not a file\n",
-        ),
-        ("missing.rs", "error: missing.rs: no such file\n"),
-        (
-            "junk.rs",
-            "error: junk.rs: not a text file (it contains NUL bytes)\n",
-        ),
-        (
-            "latin1.rs",
-            "error: latin1.rs: not UTF-8 text (invalid byte at offset 1)\n",
-        ),
-        (
-            "data.json",
-            "error: data.json: not a Rust source file (expected a .rs file)\n",
-        ),
+    std::fs::write(dir.join("notrust.rs"), "this is { not rust").unwrap();
+    std::fs::write(dir.join("notrust2.rs"), "fn x() {}\nlet y = 1;\n").unwrap();
+    std::fs::write(dir.join("empty.rs"), "fn main() {}\n").unwrap();
+    for (label, input) in [
+        ("directory", "somedir.rs"),
+        ("missing", "missing.rs"),
+        ("binary", "junk.rs"),
+        ("latin1", "latin1.rs"),
+        ("not_rs", "data.json"),
+        ("no_tokens", "notrust.rs"),
+        ("not_rust", "notrust2.rs"),
+        ("no_items", "empty.rs"),
     ] {
         let out = run_captured(&["schema", "--input", input], &dir, &[], b"");
         assert_eq!(out.exit, Exit::Usage, "{input}");
-        assert_eq!(out.stderr, expected, "{input}");
+        insta::assert_snapshot!(format!("unreadable_{label}"), whole(&out));
     }
-    std::fs::write(dir.join("notrust.rs"), "this is { not rust").unwrap();
-    let out = run_captured(&["schema", "--input", "notrust.rs"], &dir, &[], b"");
-    assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr
-            .starts_with("notrust.rs:1:9: error: not valid Rust: the text does not tokenize"),
-        "{}",
-        out.stderr
-    );
-    std::fs::write(dir.join("notrust2.rs"), "fn x() {}\nlet y = 1;\n").unwrap();
-    let out = run_captured(&["schema", "--input", "notrust2.rs"], &dir, &[], b"");
-    assert!(
-        out.stderr
-            .starts_with("notrust2.rs:2:1: error: not valid Rust: expected"),
-        "{}",
-        out.stderr
-    );
-    std::fs::write(dir.join("empty.rs"), "fn main() {}\n").unwrap();
-    let out = run_captured(&["schema", "--input", "empty.rs"], &dir, &[], b"");
-    assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr.contains("no authgen items in empty.rs"),
-        "{}",
-        out.stderr
-    );
+    // Every read error at once.
+    let args = ["schema", "--input", "missing.rs", "--input", "latin1.rs"];
+    let out = run_captured(&args, &dir, &[], b"");
+    insta::assert_snapshot!("unreadable_several", whole(&out));
     let out = run_captured(&["schema"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(out.stderr.contains("no input files"), "{}", out.stderr);
+    insta::assert_snapshot!("no_input_files", whole(&out));
+}
+
+/// Invalid UTF-8 and NUL bytes are located at the first bad byte, with the line up to it.
+#[test]
+fn bad_bytes_are_located_at_the_first_one() {
+    let dir = scratch("badbytes");
+    let seed = std::fs::read_to_string(root().join("fixtures/seed/model.rs")).unwrap();
+    let mut lines: Vec<&str> = seed.lines().collect();
+    let line12 = format!("{}\u{e9}x", &lines[11]);
+    lines[11] = &line12;
+    let mut bytes = lines.join("\n").into_bytes();
+    let bad = bytes.iter().position(|&b| b == 0xc3).unwrap();
+    bytes[bad] = 0xe9;
+    std::fs::write(dir.join("latin1.rs"), &bytes).unwrap();
+    bytes[bad] = 0;
+    std::fs::write(dir.join("nul.rs"), &bytes).unwrap();
+    std::fs::write(dir.join("cut.rs"), [b'/', b'/', 0xe2, 0x82]).unwrap();
+    for (label, input) in [
+        ("latin1", "latin1.rs"),
+        ("nul", "nul.rs"),
+        ("cut", "cut.rs"),
+    ] {
+        let out = run_captured(&["schema", "--input", input], &dir, &[], b"");
+        assert_eq!(out.exit, Exit::Usage, "{input}");
+        insta::assert_snapshot!(format!("bad_bytes_{label}"), whole(&out));
+    }
+}
+
+/// `--input` and `--config` take regular files under the size limit, refused before reading.
+#[test]
+fn special_and_oversized_files_are_refused_at_once() {
+    let dir = scratch("special");
+    let fifo = dir.join("pipe.rs");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let big = std::fs::File::create(dir.join("big.rs")).unwrap();
+    big.set_len(authgen_cli::read::MODEL_LIMIT + 1).unwrap();
+    let toml = std::fs::File::create(dir.join("big.toml")).unwrap();
+    toml.set_len(authgen_cli::read::CONFIG_LIMIT + 1).unwrap();
+    std::fs::create_dir_all(dir.join("conf.toml")).unwrap();
+    let exactly = "// padding\n".repeat(1 << 10);
+    let at_limit = format!("#[derive(AuthRole)] enum Role {{ A }}\n{exactly}");
+    std::fs::write(dir.join("small.rs"), &at_limit).unwrap();
+    let pipe = fifo.display().to_string();
+    for (label, args) in [
+        ("fifo", vec!["schema", "--input", pipe.as_str()]),
+        ("dev_zero", vec!["schema", "--input", "/dev/zero"]),
+        ("too_large", vec!["schema", "--input", "big.rs"]),
+        ("config_fifo", vec!["schema", "--config", pipe.as_str()]),
+        ("config_dev_zero", vec!["generate", "--config", "/dev/zero"]),
+        ("config_too_large", vec!["check", "--config", "big.toml"]),
+        (
+            "config_directory",
+            vec!["migrate", "check", "--config", "conf.toml"],
+        ),
+    ] {
+        let start = std::time::Instant::now();
+        let out = run_captured(&args, &dir, &[], b"");
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{label}"
+        );
+        assert_eq!(out.exit, Exit::Usage, "{label}");
+        insta::assert_snapshot!(
+            format!("special_{label}"),
+            whole(&out).replace(&pipe, "[dir]/pipe.rs")
+        );
+    }
+    let out = run_captured(&["schema", "--input", "small.rs"], &dir, &[], b"");
+    assert_eq!(out.exit, Exit::Ok, "{}", out.stderr);
 }
 
 #[test]
 fn bad_usage_exits_2() {
     let out = run_captured(&["schema", "--no-such-flag"], &root(), &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(out.stderr.contains("--no-such-flag"));
+    insta::assert_snapshot!("unknown_flag", whole(&out));
     let out = run_captured(&["frobnicate"], &root(), &[], b"");
     assert_eq!(out.exit, Exit::Usage);
 }
@@ -240,7 +253,7 @@ fn init_writes_a_model_that_schema_reads() {
     // A second init refuses to overwrite.
     let out = run_captured(&["init"], &dir, &[], b"");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    insta::assert_snapshot!("init_refuses_to_overwrite", whole(&out));
 }
 
 fn schema_of(label: &str, src: &str) -> authgen_cli::Captured {
@@ -269,11 +282,7 @@ fn field<'a>(model: &'a serde_json::Value, item: &str, name: &str) -> &'a serde_
 fn hostile_inputs_never_crash() {
     let out = schema_of("qself", "#[derive(AuthType)] struct A { x: <B as T>::C }\n");
     assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr.contains("m.rs:1:35: error: qualified paths"),
-        "{}",
-        out.stderr
-    );
+    insta::assert_snapshot!("hostile_qself", whole(&out));
     let deep = format!(
         "#[derive(AuthType)] struct A {{ x: {}u8{} }}\n",
         "Vec<".repeat(3000),
@@ -281,11 +290,7 @@ fn hostile_inputs_never_crash() {
     );
     let out = schema_of("deepgenerics", &deep);
     assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr.contains("type nested too deeply"),
-        "{}",
-        out.stderr
-    );
+    insta::assert_snapshot!("hostile_deep_generics", whole(&out));
     let parens = format!(
         "fn f() {{ let x = {}1{}; }}\n",
         "(".repeat(5000),
@@ -293,20 +298,13 @@ fn hostile_inputs_never_crash() {
     );
     let out = schema_of("deepparens", &parens);
     assert_eq!(out.exit, Exit::Usage);
-    assert!(
-        out.stderr.contains("brackets nested more than 256 deep"),
-        "{}",
-        out.stderr
-    );
+    insta::assert_snapshot!("hostile_deep_parens", whole(&out));
     let out = schema_of(
         "selfref",
         "#[derive(AuthType)] struct A { next: Option<Box<Self>> }\n",
     );
-    assert!(
-        out.stderr.contains("recursive types are not supported"),
-        "{}",
-        out.stderr
-    );
+    assert_eq!(out.exit, Exit::Usage);
+    insta::assert_snapshot!("hostile_self_reference", whole(&out));
 }
 
 /// The model says what serde_json writes, also for the less common serde attributes.
@@ -372,34 +370,9 @@ mod tests {
 "#;
     let out = schema_of("refused", src);
     assert_eq!(out.exit, Exit::Usage);
-    let e = &out.stderr;
-    assert!(
-        e.contains("m.rs:3:29: error: `#[serde(tag)]` changes the wire format"),
-        "{e}"
-    );
-    assert!(
-        e.contains("m.rs:4:51: error: an AuthType variant cannot be skipped"),
-        "{e}"
-    );
-    assert!(
-        e.contains("`scopes` has `skip_serializing_if` but no `#[serde(default)]`"),
-        "{e}"
-    );
-    assert!(e.contains("m.rs:13:5: error: authgen reads the model without compiling it and cannot evaluate `cfg` here"), "{e}");
-    assert!(
-        e.contains("the role field must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"),
-        "{e}"
-    );
-    assert!(
-        e.contains("the permissions field must be `Vec<P>` or `Option<Vec<P>>`"),
-        "{e}"
-    );
-    assert!(
-        e.contains("`Conditional` derives an authgen type under `cfg_attr`"),
-        "{e}"
-    );
+    insta::assert_snapshot!("refused_shapes", whole(&out));
     // The #[cfg(test)] module is not read: no "derives AuthRole but `Role` already does".
-    assert!(!e.contains("already does"), "{e}");
+    assert!(!out.stderr.contains("already does"), "{}", out.stderr);
 }
 
 #[test]
@@ -416,12 +389,7 @@ struct Jwt {
 "#;
     let out = schema_of("flatten", src);
     assert_eq!(out.exit, Exit::Usage);
-    let e = &out.stderr;
-    assert!(
-        e.contains("m.rs:8:5: error: `Jwt.inner` flattens a `role` key that `role` also writes"),
-        "{e}"
-    );
-    assert!(e.contains("`Jwt.inner` flattens field `name`, which collides with next-auth's `JWT.name?: string | null`"), "{e}");
+    insta::assert_snapshot!("flattened_keys", whole(&out));
 }
 
 #[test]
@@ -445,20 +413,7 @@ struct User {
 "#;
     let out = schema_of("defaults", src);
     assert_eq!(out.exit, Exit::Usage);
-    let e = &out.stderr;
-    assert!(
-        e.contains("m.rs:5:12: error: bad default for `small`: 1000 is out of range for u8"),
-        "{e}"
-    );
-    assert!(
-        e.contains("bad default for `at`: a timestamp default is `now`"),
-        "{e}"
-    );
-    assert!(
-        e.contains("bad default for `label`: `now` needs a timestamp field"),
-        "{e}"
-    );
-    assert!(!e.contains("lowest"), "{e}");
-    assert!(!e.contains("nickname"), "{e}");
-    assert!(e.contains("3 errors"), "{e}");
+    insta::assert_snapshot!("defaults_fit_their_columns", whole(&out));
+    assert!(!out.stderr.contains("lowest"), "{}", out.stderr);
+    assert!(!out.stderr.contains("nickname"), "{}", out.stderr);
 }
