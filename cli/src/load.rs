@@ -11,7 +11,7 @@ use std::sync::Arc;
 use authgen_codegen::config::{self, Config};
 use authgen_codegen::diag::Diagnostic;
 use authgen_codegen::frontend::source::{parse_sources, Source};
-use authgen_codegen::model::Model;
+use authgen_codegen::Checked;
 
 use crate::{Exit, Io};
 
@@ -24,7 +24,7 @@ pub struct Loaded {
     /// directory.
     pub base_dir: PathBuf,
     /// The model, checked.
-    pub model: Model,
+    pub model: Checked,
 }
 
 /// Where the configuration comes from.
@@ -154,7 +154,7 @@ pub fn load(
 }
 
 /// Reads and parses `files` into a checked model, printing every error.
-pub fn load_model(files: &[PathBuf], io: &mut Io<'_>) -> Result<Model, Exit> {
+pub fn load_model(files: &[PathBuf], io: &mut Io<'_>) -> Result<Checked, Exit> {
     let mut sources = Vec::new();
     let mut read_errors = Vec::new();
     for path in files {

@@ -9,9 +9,9 @@ use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::diag::Diagnostic;
-use authgen_codegen::model::Model;
 use authgen_codegen::sql::plan::{self, read_snapshot, snapshot_json, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema::{self, Schema};
+use authgen_codegen::Checked;
 
 use crate::{Exit, Io};
 
@@ -184,7 +184,7 @@ fn read_dir_state(dir: &Path) -> Result<(Option<Schema>, Option<i64>), Diagnosti
 /// `migrate new` once the model and config are known: plans every dialect first (a refusal
 /// writes nothing), then writes the files (never over an existing one) and the snapshots.
 pub fn run_new(
-    model: &Model,
+    model: &Checked,
     config: &Config,
     dir: &Path,
     name: &str,
@@ -280,7 +280,7 @@ pub fn run_new(
 
 /// `migrate check` once the model and config are known: exit 1 naming the changes no migration
 /// captures.
-pub fn run_check(model: &Model, config: &Config, dir: &Path, io: &mut Io<'_>) -> Exit {
+pub fn run_check(model: &Checked, config: &Config, dir: &Path, io: &mut Io<'_>) -> Exit {
     let schema = match schema::build(model, config) {
         Ok(s) => s,
         Err(e) => return report(io, &e),

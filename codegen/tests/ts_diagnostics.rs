@@ -42,7 +42,9 @@ fn render(m: &Model, v: NextAuth) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
         next_auth: v,
         ..Config::default()
     };
-    authgen_codegen::ts::render(m, &c)
+    // The checks run first, as in every front end: a rule has one wording, wherever it is broken.
+    let checked = authgen_codegen::frontend::check::check(m.clone())?;
+    authgen_codegen::ts::render(&checked, &c)
 }
 
 fn dts(m: &Model, v: NextAuth) -> String {

@@ -11,6 +11,83 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, Presence, Type};
 
+/// A model that passed every check: the only input the emitters take.
+///
+/// Only the checks construct one ([`check`], [`assemble`], and
+/// [`parse_sources`](super::source::parse_sources)), so an emitter never re-checks what the
+/// model guarantees: types resolve, special fields have their shapes, flattened fields are
+/// structs, defaults fit, next-auth's own members keep their types and no two fields share a
+/// column. It derefs to [`Model`].
+///
+/// ```
+/// use authgen_codegen::frontend::check::{check, Checked};
+/// use authgen_codegen::model::Model;
+/// let checked: Checked = check(Model::default()).unwrap();
+/// assert!(checked.items.is_empty());
+/// let model: Model = checked.into_model();
+/// assert_eq!(model, Model::default());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    model: Model,
+}
+
+impl Checked {
+    /// The checked model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The model, giving up the guarantee.
+    pub fn into_model(self) -> Model {
+        self.model
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.model
+    }
+}
+
+impl AsRef<Model> for Checked {
+    fn as_ref(&self) -> &Model {
+        &self.model
+    }
+}
+
+/// Checks `model` (for example one read back from JSON).
+///
+/// ```
+/// use authgen_codegen::frontend::check::check;
+/// use authgen_codegen::model::Model;
+/// let model: Model = serde_json::from_str(r#"{"items": [{"name": "Claims", "kind": "jwt",
+///     "def": {"struct": {"fields": [{"name": "team", "wire": "team",
+///         "ty": {"type": "named", "name": "Team"}, "presence": "required",
+///         "targets": {"wire": true, "db": false}}]}}}]}"#).unwrap();
+/// let errors = check(model).unwrap_err();
+/// assert_eq!(errors[0].message, "unknown type `Team` in field `Claims.team`");
+/// ```
+pub fn check(model: Model) -> Result<Checked, Vec<Diagnostic>> {
+    check_with(model, &BTreeSet::new())
+}
+
+/// [`check`], with the names of types defined in the input without an authgen derive (for a
+/// better hint on unknown types).
+pub(crate) fn check_with(
+    model: Model,
+    unmarked: &BTreeSet<String>,
+) -> Result<Checked, Vec<Diagnostic>> {
+    let errors = check_model(&model, unmarked);
+    if errors.is_empty() {
+        Ok(Checked { model })
+    } else {
+        Err(errors)
+    }
+}
+
 /// Builds a model from items (for example from the derives' `describe()`), in the order given,
 /// and checks it.
 ///
@@ -26,14 +103,8 @@ use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, P
 /// assert_eq!(model.items.len(), 1);
 /// assert!(assemble(vec![role.clone(), role]).is_err());
 /// ```
-pub fn assemble(items: Vec<Item>) -> Result<Model, Vec<Diagnostic>> {
-    let model = Model { items };
-    let errors = check_model(&model, &BTreeSet::new());
-    if errors.is_empty() {
-        Ok(model)
-    } else {
-        Err(errors)
-    }
+pub fn assemble(items: Vec<Item>) -> Result<Checked, Vec<Diagnostic>> {
+    check(Model { items })
 }
 
 /// Every cross-item error of `model`. `unmarked` names types defined in the input without an

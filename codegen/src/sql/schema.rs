@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::frontend::check::Checked;
 use crate::model::{DefaultValue, Field, Item, ItemKind, Model, SqlTypes, Type};
 
 /// The longest identifier every dialect accepts (PostgreSQL: 63 bytes, MySQL: 64).
@@ -288,7 +289,8 @@ pub fn enum_type_name(rust_name: &str) -> String {
 
 /// Builds the logical schema of `model` under `config`'s naming preset, table overrides and
 /// WebAuthn setting. Errors name the offending field, type or name.
-pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
+pub fn build(model: &Checked, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
+    let model: &Model = model;
     let names = table_names(model, config).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let id_ty = match names.preset.id_kind() {

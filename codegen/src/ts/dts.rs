@@ -6,7 +6,10 @@ use std::fmt::Write as _;
 
 use crate::config::{Config, NextAuth};
 use crate::diag::Diagnostic;
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
 use crate::model::{Def, Field, FieldRole, Item, ItemKind, Model, Type};
+use crate::output::OutputFile;
 
 use super::types::{jsdoc, property_key, string_literal, Mapper, Member, Side, Ts};
 
@@ -130,12 +133,31 @@ fn base_adapter_user() -> Base {
     }
 }
 
+/// The `next-auth.d.ts` output: next-auth's interfaces augmented with the model's members.
+///
+/// ```
+/// use authgen_codegen::{config::Config, emit::Emitter, frontend::check::check, model::Model, ts::Dts};
+/// let files = Dts.emit(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
+/// ```
+pub struct Dts;
+
+impl Emitter for Dts {
+    fn name(&self) -> &'static str {
+        super::DTS_FILE
+    }
+
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let contents = render(model, config, &super::header())?;
+        Ok(vec![OutputFile {
+            path: config.typescript.out_dir.join(super::DTS_FILE),
+            contents,
+        }])
+    }
+}
+
 /// Renders `next-auth.d.ts`.
-pub(crate) fn render(
-    model: &Model,
-    config: &Config,
-    header: &str,
-) -> Result<String, Vec<Diagnostic>> {
+fn render(model: &Model, config: &Config, header: &str) -> Result<String, Vec<Diagnostic>> {
     let v = config.next_auth;
     let mut m = Mapper::new(model);
     let mut errors = Vec::new();

@@ -3,8 +3,12 @@
 
 use std::fmt::Write as _;
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
 use crate::model::{FieldRole, Item, ItemKind, Model, Type};
+use crate::output::OutputFile;
 
 use super::types::{jsdoc, string_literal};
 
@@ -75,8 +79,31 @@ fn typed_permissions(model: &Model, perm: Option<&Item>) -> bool {
         })
 }
 
+/// The `permissions.ts` output: roles, permissions and the checks, without dependencies.
+///
+/// ```
+/// use authgen_codegen::{config::Config, emit::Emitter, frontend::check::check, model::Model, ts::Permissions};
+/// let files = Permissions.emit(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// assert!(files[0].contents.contains("export const ROLES = [] as const;"));
+/// ```
+pub struct Permissions;
+
+impl Emitter for Permissions {
+    fn name(&self) -> &'static str {
+        super::PERMISSIONS_FILE
+    }
+
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let contents = render(model, &super::header())?;
+        Ok(vec![OutputFile {
+            path: config.typescript.out_dir.join(super::PERMISSIONS_FILE),
+            contents,
+        }])
+    }
+}
+
 /// Renders `permissions.ts`.
-pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
+fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let role = model.role();
     let perm = model.permission();
