@@ -387,11 +387,13 @@ mod tests {
     );
     assert!(e.contains("m.rs:13:5: error: authgen reads the model without compiling it and cannot evaluate `cfg` here"), "{e}");
     assert!(
-        e.contains("the role field must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"),
+        e.contains("the role field `SessionUser.role` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"),
         "{e}"
     );
     assert!(
-        e.contains("the permissions field must be `Vec<P>` or `Option<Vec<P>>`"),
+        e.contains(
+            "the permissions field `SessionUser.permissions` must be `Vec<P>` or `Option<Vec<P>>`"
+        ),
         "{e}"
     );
     assert!(
@@ -447,15 +449,15 @@ struct User {
     assert_eq!(out.exit, Exit::Usage);
     let e = &out.stderr;
     assert!(
-        e.contains("m.rs:5:12: error: bad default for `small`: 1000 is out of range for u8"),
+        e.contains("m.rs:5:12: error: bad default for `User.small`: 1000 is out of range for u8"),
         "{e}"
     );
     assert!(
-        e.contains("bad default for `at`: a timestamp default is `now`"),
+        e.contains("bad default for `User.at`: a timestamp default is `now`"),
         "{e}"
     );
     assert!(
-        e.contains("bad default for `label`: `now` needs a timestamp field"),
+        e.contains("bad default for `User.label`: `now` needs a timestamp field"),
         "{e}"
     );
     assert!(!e.contains("lowest"), "{e}");

@@ -11,6 +11,7 @@ pub mod diag;
 pub mod emit;
 pub mod frontend;
 pub mod model;
+pub mod nextauth;
 pub mod output;
 pub mod sql;
 pub mod ts;

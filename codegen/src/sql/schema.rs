@@ -335,14 +335,8 @@ pub fn build(model: &Checked, config: &Config) -> Result<Schema, Vec<Diagnostic>
         for field in user.fields().iter().filter(|f| f.targets.db) {
             let name = authgen_runtime::naming::column_name(&field.wire, field.column.as_deref());
             if standard.contains(name) {
-                // The preset owns the Auth.js columns: the adapters read them as they are.
-                continue;
-            }
-            if user_cols.iter().any(|c| c.name == name) {
-                errors.push(Diagnostic::new(
-                    field.loc.clone(),
-                    format!("two fields of `{}` map to the column `{name}`", user.name),
-                ));
+                // The preset owns the Auth.js columns: the adapters read them as they are. The
+                // check guarantees that only next-auth's own member maps onto one.
                 continue;
             }
             match user_column(model, user, field, name, &mut enums) {
