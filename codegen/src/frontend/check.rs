@@ -395,61 +395,8 @@ fn check_field(
         return;
     }
     let target = target.and_then(|(_, t)| t);
-    match field.role {
-        Some(FieldRole::Role) => {
-            if let Some(t) = target.filter(|t| t.kind != ItemKind::Role) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "the role field `{}.{}` has type `{}`, which is {}, not a role enum",
-                        item.name,
-                        field.name,
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
-        Some(FieldRole::Permissions) => {
-            if let Some(t) = target.filter(|t| t.kind != ItemKind::Permission) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "the permissions field `{}.{}` lists `{}`, which is {}, not a permission enum",
-                        item.name,
-                        field.name,
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
-        Some(FieldRole::User) => {
-            if let Some(t) = target.filter(|t| t.kind != ItemKind::SessionUser) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "`session.user` has type `{}`, which is {}; derive AuthSessionUser on it",
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
-        None => {
-            if let Some(t) = target.filter(|t| !t.kind.is_nestable() && field.ts_type.is_none()) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "`{}.{}` has type `{}`, which is {}: only roles, permissions and `AuthType` items can be nested in another item",
-                        item.name,
-                        field.name,
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
+    if let Some(message) = target.and_then(|t| target_error(item, field, t)) {
+        errors.push(Diagnostic::new(at(), message));
     }
     if let Some(role) = field.role.filter(|_| field.ts_type.is_none()) {
         if let Some(message) = special_shape_error(&item.name, field, role) {
@@ -476,6 +423,37 @@ fn check_field(
                 format!("bad default for `{}.{}`: {why}", item.name, field.name),
             ));
         }
+    }
+}
+
+/// What is wrong with the item a field's type names, given the field's meaning.
+fn target_error(item: &Item, field: &Field, t: &Item) -> Option<String> {
+    let phrase = kind_phrase(t.kind);
+    match field.role {
+        Some(FieldRole::Role) => (t.kind != ItemKind::Role).then(|| {
+            format!(
+                "the role field `{}.{}` has type `{}`, which is {phrase}, not a role enum",
+                item.name, field.name, t.name
+            )
+        }),
+        Some(FieldRole::Permissions) => (t.kind != ItemKind::Permission).then(|| {
+            format!(
+                "the permissions field `{}.{}` lists `{}`, which is {phrase}, not a permission enum",
+                item.name, field.name, t.name
+            )
+        }),
+        Some(FieldRole::User) => (t.kind != ItemKind::SessionUser).then(|| {
+            format!(
+                "`session.user` has type `{}`, which is {phrase}; derive AuthSessionUser on it",
+                t.name
+            )
+        }),
+        None => (!t.kind.is_nestable() && field.ts_type.is_none()).then(|| {
+            format!(
+                "`{}.{}` has type `{}`, which is {phrase}: only roles, permissions and `AuthType` items can be nested in another item",
+                item.name, field.name, t.name
+            )
+        }),
     }
 }
 

@@ -30,30 +30,7 @@ pub fn lower(
             format!("{derive} cannot be derived for a generic type"),
         );
     }
-    let serde = attr::serde_container(cx, &input.attrs, matches!(input.data, Data::Enum(_)));
-    for (span, what) in &serde.unsupported {
-        cx.error_at(
-            *span,
-            format!("`#[serde({what})]` changes the wire format in a way authgen does not model; remove it, or keep this type out of authgen"),
-        );
-    }
-    let auth = attr::auth_container(cx, &input.attrs);
-    if let Some((_, span)) = &auth.table {
-        if kind != ItemKind::User {
-            cx.error_at(
-                *span,
-                format!("`table` applies to AuthUser only, not {derive}"),
-            );
-        }
-    }
-    if let Some((_, span)) = &auth.ext {
-        if kind != ItemKind::Role {
-            cx.error_at(
-                *span,
-                format!("`ext` applies to AuthRole only, not {derive}"),
-            );
-        }
-    }
+    let (serde, auth) = container_attrs(cx, input, kind);
     reject_cfg(cx, &input.attrs, "item");
     let krate = auth
         .krate
@@ -84,63 +61,8 @@ pub fn lower(
 
     match (&input.data, kind) {
         (Data::Enum(data), ItemKind::Role | ItemKind::Permission | ItemKind::Type) => {
-            let mut variants = Vec::new();
-            for v in &data.variants {
-                attr::auth_variant(cx, &v.attrs);
-                let sv = attr::serde_variant(cx, &v.attrs);
-                for (span, what) in &sv.unsupported {
-                    cx.error_at(
-                        *span,
-                        format!("`#[serde({what})]` on a variant is not supported by authgen"),
-                    );
-                }
-                if !matches!(v.fields, Fields::Unit) {
-                    cx.error_spanned_by(
-                        &v.fields,
-                        format!("{derive} needs unit variants: `{}` has fields", v.ident),
-                    );
-                    continue;
-                }
-                if let Some((_, d)) = &v.discriminant {
-                    if kind == ItemKind::Role {
-                        cx.error_spanned_by(
-                            d,
-                            "role order is declaration order; remove the explicit discriminant",
-                        );
-                    }
-                }
-                if let Some(span) = sv.skip {
-                    cx.error_at(
-                        span,
-                        format!("an {derive} variant cannot be skipped: authgen needs every value of the enum on the wire"),
-                    );
-                    continue;
-                }
-                reject_cfg(cx, &v.attrs, "variant");
-                let name = unraw(&v.ident);
-                let wire = sv
-                    .rename
-                    .unwrap_or_else(|| rename_all.apply_to_variant(&name));
-                if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
-                    cx.error_spanned_by(
-                        &v.ident,
-                        format!(
-                            "`{}` has the same wire name `{wire}` as `{}`",
-                            v.ident, variants[prev].name
-                        ),
-                    );
-                }
-                variants.push(Variant {
-                    name,
-                    wire,
-                    docs: attr::docs(&v.attrs),
-                    loc: loc(v.ident.span()),
-                });
-                out.variants.push(v.ident.clone());
-            }
-            if data.variants.is_empty() {
-                cx.error_spanned_by(&input.ident, format!("{derive} needs at least one variant"));
-            }
+            let (variants, idents) = lower_variants(cx, input, data, kind, rename_all, &loc);
+            out.variants = idents;
             out.item.def = Def::Enum { variants };
         }
         (Data::Enum(_), _) => {
@@ -183,6 +105,112 @@ pub fn lower(
     Some(out)
 }
 
+/// The container's `#[serde(...)]` and `#[auth(...)]`, with the options that do not apply to
+/// `kind` reported.
+fn container_attrs(
+    cx: &Ctxt,
+    input: &DeriveInput,
+    kind: ItemKind,
+) -> (attr::SerdeContainer, attr::AuthContainer) {
+    let derive = kind.derive_name();
+    let serde = attr::serde_container(cx, &input.attrs, matches!(input.data, Data::Enum(_)));
+    for (span, what) in &serde.unsupported {
+        cx.error_at(
+            *span,
+            format!("`#[serde({what})]` changes the wire format in a way authgen does not model; remove it, or keep this type out of authgen"),
+        );
+    }
+    let auth = attr::auth_container(cx, &input.attrs);
+    if let Some((_, span)) = &auth.table {
+        if kind != ItemKind::User {
+            cx.error_at(
+                *span,
+                format!("`table` applies to AuthUser only, not {derive}"),
+            );
+        }
+    }
+    if let Some((_, span)) = &auth.ext {
+        if kind != ItemKind::Role {
+            cx.error_at(
+                *span,
+                format!("`ext` applies to AuthRole only, not {derive}"),
+            );
+        }
+    }
+    (serde, auth)
+}
+
+/// The variants of a unit enum, and their identifiers.
+fn lower_variants(
+    cx: &Ctxt,
+    input: &DeriveInput,
+    data: &syn::DataEnum,
+    kind: ItemKind,
+    rename_all: RenameRule,
+    loc: &dyn Fn(Span) -> Option<Loc>,
+) -> (Vec<Variant>, Vec<syn::Ident>) {
+    let derive = kind.derive_name();
+    let mut idents = Vec::new();
+    let mut variants = Vec::new();
+    for v in &data.variants {
+        attr::auth_variant(cx, &v.attrs);
+        let sv = attr::serde_variant(cx, &v.attrs);
+        for (span, what) in &sv.unsupported {
+            cx.error_at(
+                *span,
+                format!("`#[serde({what})]` on a variant is not supported by authgen"),
+            );
+        }
+        if !matches!(v.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                &v.fields,
+                format!("{derive} needs unit variants: `{}` has fields", v.ident),
+            );
+            continue;
+        }
+        if let Some((_, d)) = &v.discriminant {
+            if kind == ItemKind::Role {
+                cx.error_spanned_by(
+                    d,
+                    "role order is declaration order; remove the explicit discriminant",
+                );
+            }
+        }
+        if let Some(span) = sv.skip {
+            cx.error_at(
+                span,
+                format!("an {derive} variant cannot be skipped: authgen needs every value of the enum on the wire"),
+            );
+            continue;
+        }
+        reject_cfg(cx, &v.attrs, "variant");
+        let name = unraw(&v.ident);
+        let wire = sv
+            .rename
+            .unwrap_or_else(|| rename_all.apply_to_variant(&name));
+        if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
+            cx.error_spanned_by(
+                &v.ident,
+                format!(
+                    "`{}` has the same wire name `{wire}` as `{}`",
+                    v.ident, variants[prev].name
+                ),
+            );
+        }
+        variants.push(Variant {
+            name,
+            wire,
+            docs: attr::docs(&v.attrs),
+            loc: loc(v.ident.span()),
+        });
+        idents.push(v.ident.clone());
+    }
+    if data.variants.is_empty() {
+        cx.error_spanned_by(&input.ident, format!("{derive} needs at least one variant"));
+    }
+    (variants, idents)
+}
+
 impl ast::Field {
     fn clone_tokens(&self) -> ast::Field {
         ast::Field {
@@ -221,9 +249,11 @@ fn lower_fields(
             )
         })
         .collect();
-    let explicit_role = attrs.iter().any(|(_, a)| a.role.is_some());
-    let explicit_permissions = attrs.iter().any(|(_, a)| a.permissions.is_some());
-    let explicit_user = attrs.iter().any(|(_, a)| a.user.is_some());
+    let explicit = Explicit {
+        role: attrs.iter().any(|(_, a)| a.role.is_some()),
+        permissions: attrs.iter().any(|(_, a)| a.permissions.is_some()),
+        user: attrs.iter().any(|(_, a)| a.user.is_some()),
+    };
 
     for (f, (s, a)) in named.named.iter().zip(attrs) {
         let ident = f.ident.clone().expect("named field");
@@ -245,96 +275,23 @@ fn lower_fields(
             continue;
         }
 
-        let date_with = match &s.with {
-            Some((path, span)) => match ty::date_format_of_with(path) {
-                Some(fmt) => Some(fmt),
-                None => {
-                    if a.ts_type.is_none() {
-                        cx.error_at(
-                            *span,
-                            format!(
-                                "authgen cannot know what `{path}` writes; give the TypeScript type with `#[auth(ts_type = \"...\")]`"
-                            ),
-                        );
-                    }
-                    None
-                }
-            },
-            None => None,
-        };
-        let lowered = match ty::lower(&f.ty, date_with) {
-            Ok(l) => l,
-            Err(e) => {
-                if a.ts_type.is_some() {
-                    // An explicit TypeScript type makes the Rust type opaque: JSON in the database
-                    // unless `sql_type` says otherwise.
-                    ty::Lowered {
-                        ty: Type::Json,
-                        optional: false,
-                        named: Vec::new(),
-                    }
-                } else {
-                    cx.error_spanned_by(&e.at, e.message);
-                    continue;
-                }
-            }
+        let Some(lowered) = lower_type(cx, f, &s, &a) else {
+            continue;
         };
 
-        // The field's special meaning: explicit markers, else by name on principals.
-        // A marker that does not apply to this kind was reported already; it gives no meaning.
-        let role = if a.role.is_some() && kind.is_principal() {
-            Some(FieldRole::Role)
-        } else if a.permissions.is_some() && kind.is_principal() {
-            Some(FieldRole::Permissions)
-        } else if a.user.is_some() && kind == ItemKind::Session {
-            Some(FieldRole::User)
-        } else if kind.is_principal() && !explicit_role && name == "role" {
-            Some(FieldRole::Role)
-        } else if kind.is_principal() && !explicit_permissions && name == "permissions" {
-            Some(FieldRole::Permissions)
-        } else if kind == ItemKind::Session && !explicit_user && name == "user" {
-            Some(FieldRole::User)
-        } else {
-            None
-        };
-        let markers = [a.role, a.permissions, a.user]
-            .iter()
-            .filter(|m| m.is_some())
-            .count();
-        if markers > 1 {
-            cx.error_spanned_by(
-                &ident,
-                "a field can be only one of `role`, `permissions` and `user`",
-            );
-        }
-
+        let role = field_role(cx, kind, &ident, &a, &explicit);
         let presence = presence(lowered.optional, &s, container_default);
         if wire {
             check_presence(cx, &ident, lowered.optional, &s, container_default);
         }
         reject_cfg(cx, &f.attrs, "field");
-        // A special field whose shape the generated code cannot read gets no generated impl
-        // (see `check_struct`).
-        let ast_role = role;
         let is_list = matches!(lowered.ty, Type::List { .. });
         let wire_name = s
             .rename
             .clone()
             .unwrap_or_else(|| rename_all.apply_to_field(&name));
-        if let Some(fspan) = s.flatten {
-            if !matches!(lowered.ty, Type::Named { .. } | Type::Map { .. }) || lowered.optional {
-                cx.error_at(fspan, super::check::flatten_message(owner, &name));
-            }
-            if role.is_some() {
-                cx.error_at(
-                    fspan,
-                    format!("the {} field cannot be flattened", role_name(role)),
-                );
-            }
-        }
-
+        check_flatten(cx, owner, &name, &s, &lowered, role);
         let field = Field {
-            name,
             wire: wire_name,
             docs: attr::docs(&f.attrs),
             ty: lowered.ty,
@@ -342,33 +299,11 @@ fn lower_fields(
             targets: Targets { wire, db },
             flatten: s.flatten.is_some(),
             role,
-            default: a.default.as_ref().map(|(d, _)| d.clone()),
-            unique: a.unique.is_some(),
-            index: a.index.is_some(),
-            column: a.column.as_ref().map(|(c, _)| c.clone()),
-            sql_type: a
-                .sql_type
-                .as_ref()
-                .map(|(t, _)| t.clone())
-                .unwrap_or_default(),
-            ts_type: a.ts_type.as_ref().map(|(t, _)| t.clone()),
-            ts_import: a.ts_import.as_ref().map(|(t, _)| t.clone()),
-            renamed_from: a.renamed_from.iter().map(|(r, _)| r.clone()).collect(),
             loc: loc(ident.span()),
             ty_loc: loc(f.ty.span()),
+            ..auth_options(name, &a)
         };
-        if let (Some(default), Some((_, span))) = (&field.default, &a.default) {
-            if field.ty.named().is_none() {
-                if let Err(why) =
-                    super::check::check_default(&crate::model::Model::default(), &field, default)
-                {
-                    cx.error_at(
-                        *span,
-                        format!("bad default for `{owner}.{}`: {why}", field.name),
-                    );
-                }
-            }
-        }
+        check_plain_default(cx, owner, &field, &a);
         let named_leaves = if a.ts_type.is_some() {
             Vec::new()
         } else {
@@ -379,7 +314,9 @@ fn lower_fields(
             ast::Field {
                 member: ident,
                 ty: f.ty.clone(),
-                role: ast_role,
+                // A special field whose shape the generated code cannot read loses its role in
+                // `check_struct`, so no impl reads it.
+                role,
                 optional: lowered.optional,
                 is_list,
                 named: named_leaves,
@@ -387,6 +324,158 @@ fn lower_fields(
         ));
     }
     out
+}
+
+/// Which special markers some field of the struct carries (then no field gets that meaning by
+/// its name).
+struct Explicit {
+    role: bool,
+    permissions: bool,
+    user: bool,
+}
+
+/// The field's special meaning: explicit markers, else by name on principals. A marker that does
+/// not apply to this kind was reported already; it gives no meaning.
+fn field_role(
+    cx: &Ctxt,
+    kind: ItemKind,
+    ident: &syn::Ident,
+    a: &AuthField,
+    explicit: &Explicit,
+) -> Option<FieldRole> {
+    let name = unraw(ident);
+    let markers = [a.role, a.permissions, a.user]
+        .iter()
+        .filter(|m| m.is_some())
+        .count();
+    if markers > 1 {
+        cx.error_spanned_by(
+            ident,
+            "a field can be only one of `role`, `permissions` and `user`",
+        );
+    }
+    if a.role.is_some() && kind.is_principal() {
+        Some(FieldRole::Role)
+    } else if a.permissions.is_some() && kind.is_principal() {
+        Some(FieldRole::Permissions)
+    } else if a.user.is_some() && kind == ItemKind::Session {
+        Some(FieldRole::User)
+    } else if kind.is_principal() && !explicit.role && name == "role" {
+        Some(FieldRole::Role)
+    } else if kind.is_principal() && !explicit.permissions && name == "permissions" {
+        Some(FieldRole::Permissions)
+    } else if kind == ItemKind::Session && !explicit.user && name == "user" {
+        Some(FieldRole::User)
+    } else {
+        None
+    }
+}
+
+/// The field's type in the model; `None` (with an error) when authgen cannot type it.
+fn lower_type(
+    cx: &Ctxt,
+    f: &syn::Field,
+    s: &attr::SerdeField,
+    a: &AuthField,
+) -> Option<ty::Lowered> {
+    let date_with = match &s.with {
+        Some((path, span)) => match ty::date_format_of_with(path) {
+            Some(fmt) => Some(fmt),
+            None => {
+                if a.ts_type.is_none() {
+                    cx.error_at(
+                        *span,
+                        format!(
+                            "authgen cannot know what `{path}` writes; give the TypeScript type with `#[auth(ts_type = \"...\")]`"
+                        ),
+                    );
+                }
+                None
+            }
+        },
+        None => None,
+    };
+    match ty::lower(&f.ty, date_with) {
+        Ok(l) => Some(l),
+        // An explicit TypeScript type makes the Rust type opaque: JSON in the database unless
+        // `sql_type` says otherwise.
+        Err(_) if a.ts_type.is_some() => Some(ty::Lowered {
+            ty: Type::Json,
+            optional: false,
+            named: Vec::new(),
+        }),
+        Err(e) => {
+            cx.error_spanned_by(&e.at, e.message);
+            None
+        }
+    }
+}
+
+/// A model field named `name` with the options of `#[auth(...)]`; the rest is filled in by the
+/// caller.
+fn auth_options(name: String, a: &AuthField) -> Field {
+    Field {
+        name: name.clone(),
+        wire: name,
+        docs: Vec::new(),
+        ty: Type::Json,
+        presence: Presence::Required,
+        targets: Targets::ALL,
+        flatten: false,
+        role: None,
+        default: a.default.as_ref().map(|(d, _)| d.clone()),
+        unique: a.unique.is_some(),
+        index: a.index.is_some(),
+        column: a.column.as_ref().map(|(c, _)| c.clone()),
+        sql_type: a
+            .sql_type
+            .as_ref()
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default(),
+        ts_type: a.ts_type.as_ref().map(|(t, _)| t.clone()),
+        ts_import: a.ts_import.as_ref().map(|(t, _)| t.clone()),
+        renamed_from: a.renamed_from.iter().map(|(r, _)| r.clone()).collect(),
+        loc: None,
+        ty_loc: None,
+    }
+}
+
+/// `#[serde(flatten)]` applies to a struct or a map, never to a special field.
+fn check_flatten(
+    cx: &Ctxt,
+    owner: &str,
+    name: &str,
+    s: &attr::SerdeField,
+    lowered: &ty::Lowered,
+    role: Option<FieldRole>,
+) {
+    let Some(fspan) = s.flatten else { return };
+    if !matches!(lowered.ty, Type::Named { .. } | Type::Map { .. }) || lowered.optional {
+        cx.error_at(fspan, super::check::flatten_message(owner, name));
+    }
+    if role.is_some() {
+        cx.error_at(
+            fspan,
+            format!("the {} field cannot be flattened", role_name(role)),
+        );
+    }
+}
+
+/// A default of a plain type fits it (enum defaults need the model: see `check`).
+fn check_plain_default(cx: &Ctxt, owner: &str, field: &Field, a: &AuthField) {
+    let (Some(default), Some((_, span))) = (&field.default, &a.default) else {
+        return;
+    };
+    if field.ty.named().is_none() {
+        if let Err(why) =
+            super::check::check_default(&crate::model::Model::default(), field, default)
+        {
+            cx.error_at(
+                *span,
+                format!("bad default for `{owner}.{}`: {why}", field.name),
+            );
+        }
+    }
 }
 
 fn role_name(role: Option<FieldRole>) -> &'static str {

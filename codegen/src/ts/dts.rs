@@ -8,7 +8,7 @@ use crate::config::{Config, NextAuth};
 use crate::diag::Diagnostic;
 use crate::emit::Emitter;
 use crate::frontend::check::Checked;
-use crate::model::{Def, Field, FieldRole, Item, Model};
+use crate::model::{Def, FieldRole, Item, Loc, Model};
 use crate::nextauth::{self, DeclTy, Iface};
 use crate::output::OutputFile;
 
@@ -36,6 +36,10 @@ struct Out {
     docs: Vec<String>,
     /// When set, next-auth's own declaration is kept and this comment says why.
     kept: Option<String>,
+    /// The Rust field it comes from (for a flattened struct, the inner struct's field).
+    field: String,
+    /// Where that field is.
+    loc: Option<Loc>,
 }
 
 impl Out {
@@ -419,6 +423,8 @@ fn session_user_members_checked(
         member: o.member.clone(),
         docs: o.docs.clone(),
         kept: o.kept.clone(),
+        field: o.field.clone(),
+        loc: o.loc.clone(),
     };
     let members: Vec<Out> = members.iter().map(copy).collect();
     match v {
@@ -462,10 +468,6 @@ fn session_user_members_checked(
     }
 }
 
-fn field_of<'a>(item: &'a Item, key: &str) -> Option<&'a Field> {
-    item.fields().iter().find(|f| f.wire == key)
-}
-
 fn conflict(
     item: &Item,
     o: &Out,
@@ -474,10 +476,9 @@ fn conflict(
     base: &Member,
     why: &str,
 ) -> Diagnostic {
-    let field = field_of(item, &o.key);
-    let name = field.map_or(o.key.as_str(), |f| f.name.as_str());
+    let name = &o.field;
     Diagnostic::new(
-        field.and_then(|f| f.loc.clone()).or_else(|| item.loc.clone()),
+        o.loc.clone().or_else(|| item.loc.clone()),
         format!(
             "`{}.{name}` would be `{}` in next-auth's `{iface}`, which conflicts with `{}` declared by `{base_iface}`",
             item.name,
@@ -623,6 +624,8 @@ fn collect<'a>(
             member,
             docs: f.docs.clone(),
             kept: None,
+            field: f.name.clone(),
+            loc: f.loc.clone(),
         });
     }
 }

@@ -213,29 +213,7 @@ fn permissions(model: &Model) -> String {
 fn subjects(model: &Model) -> String {
     let (role_session, role_other) = keys(model, FieldRole::Role);
     let (perm_session, perm_other) = keys(model, FieldRole::Permissions);
-    let session_key = model
-        .session()
-        .and_then(|s| s.field_with_role(FieldRole::User))
-        .map_or_else(|| "user".to_string(), |f| f.wire.clone());
-    // A JWT or user claim with the session's `user` key would look like a session: then also
-    // require `expires`.
-    let ambiguous = model
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
-        .any(|i| {
-            i.fields()
-                .iter()
-                .any(|f| f.targets.wire && f.wire == session_key)
-        });
-    let is_session = if ambiguous {
-        format!(
-            "{} in subject && \"expires\" in subject",
-            string_literal(&session_key)
-        )
-    } else {
-        format!("{} in subject", string_literal(&session_key))
-    };
+    let (session_key, is_session) = session_test(model);
     format!(
         r#"
 /** What the checks read from a next-auth `JWT` or `User`, or from a `Session`'s `user`. */
@@ -292,6 +270,34 @@ function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: re
         perm_session = list(&perm_session),
         perm_other = list(&perm_other),
     )
+}
+
+/// The key of `session.user`, and the TypeScript test that tells a session from a principal.
+fn session_test(model: &Model) -> (String, String) {
+    let session_key = model
+        .session()
+        .and_then(|s| s.field_with_role(FieldRole::User))
+        .map_or_else(|| "user".to_string(), |f| f.wire.clone());
+    // A JWT or user claim with the session's `user` key would look like a session: then also
+    // require `expires`.
+    let ambiguous = model
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
+        .any(|i| {
+            i.fields()
+                .iter()
+                .any(|f| f.targets.wire && f.wire == session_key)
+        });
+    let is_session = if ambiguous {
+        format!(
+            "{} in subject && \"expires\" in subject",
+            string_literal(&session_key)
+        )
+    } else {
+        format!("{} in subject", string_literal(&session_key))
+    };
+    (session_key, is_session)
 }
 
 /// The checks, the same for every model.
