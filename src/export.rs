@@ -4,6 +4,7 @@
 pub use authgen_codegen::config::{Config, Dialect, NextAuth};
 pub use authgen_codegen::model;
 pub use authgen_codegen::output::OutputFile;
+pub use authgen_codegen::Checked;
 
 use authgen_codegen::diag::Diagnostic;
 
@@ -31,7 +32,7 @@ pub trait Describe {
 /// let model = model_of(vec![Role::describe(), User::describe()]).unwrap();
 /// assert_eq!(model.user().unwrap().name, "User");
 /// ```
-pub fn model_of(items: Vec<model::Item>) -> Result<model::Model, Vec<Diagnostic>> {
+pub fn model_of(items: Vec<model::Item>) -> Result<Checked, Vec<Diagnostic>> {
     authgen_codegen::frontend::check::assemble(items)
 }
 
@@ -53,7 +54,7 @@ macro_rules! model {
 
 /// Every generated file for `model` under `config`, rendered in memory: byte-identical to what
 /// `authgen generate` writes for the same model and configuration.
-pub fn render(model: &model::Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render(model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     authgen_codegen::output::render_all(model, config)
 }
 
@@ -70,7 +71,7 @@ pub fn render(model: &model::Model, config: &Config) -> Result<Vec<OutputFile>, 
 /// assert!(written.is_empty(), "regenerated {written:?}: commit them");
 /// ```
 pub fn export(
-    model: &model::Model,
+    model: &Checked,
     config: &Config,
     base_dir: &std::path::Path,
 ) -> Result<Vec<std::path::PathBuf>, String> {
@@ -113,7 +114,7 @@ pub fn export(
 /// ```
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
 pub fn session_schema(
-    model: &model::Model,
+    model: &Checked,
     config: &Config,
 ) -> Result<authgen_runtime::db::SessionSchema, Vec<Diagnostic>> {
     use authgen_codegen::sql::schema::{build, ColType};

@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 use authgen_codegen::config::{self, Config};
 use authgen_codegen::diag::Diagnostic;
 use authgen_codegen::frontend::source::{parse_sources, Source};
-use authgen_codegen::model::{Loc, Model};
+use authgen_codegen::model::Loc;
+use authgen_codegen::Checked;
 
 use crate::read::{self, read_text};
 use crate::report::{self, Sources};
@@ -27,7 +28,7 @@ pub struct Loaded {
     /// The configuration file, as shown in messages, when there is one.
     pub config_file: Option<String>,
     /// The model, checked.
-    pub model: Model,
+    pub model: Checked,
     /// The text of every file read (inputs and config), for the diagnostics printer.
     pub sources: Sources,
 }
@@ -145,7 +146,7 @@ pub fn load_model(
     files: &[PathBuf],
     io: &mut Io<'_>,
     sources: &mut Sources,
-) -> Result<Model, Exit> {
+) -> Result<Checked, Exit> {
     let mut inputs = Vec::new();
     let mut errors = Vec::new();
     for path in files {

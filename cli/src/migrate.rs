@@ -9,9 +9,10 @@ use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::diag::Diagnostic;
-use authgen_codegen::model::{Loc, Model};
+use authgen_codegen::model::Loc;
 use authgen_codegen::sql::plan::{self, read_snapshot, snapshot_json, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema::{self, Schema};
+use authgen_codegen::Checked;
 
 use crate::load::shown;
 use crate::read::{self, read_text};
@@ -23,7 +24,7 @@ use crate::{Exit, Io};
 #[derive(Debug)]
 pub struct Project<'a> {
     /// The checked model.
-    pub model: &'a Model,
+    pub model: &'a Checked,
     /// The configuration, flags applied.
     pub config: &'a Config,
     /// The migrations directory.

@@ -71,14 +71,19 @@ fn files(dir: &Path) -> Vec<String> {
     v
 }
 
-fn fixture_model(rel: &str) -> Model {
+fn fixture_model(rel: &str) -> authgen_codegen::Checked {
     let path = authgen_testkit::workspace_root()
         .join("fixtures/sql")
         .join(rel);
-    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    let model: Model = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    authgen_codegen::frontend::check::check(model).unwrap()
 }
 
-fn project<'a>(model: &'a Model, config: &'a Config, dir: &'a Path) -> Project<'a> {
+fn project<'a>(
+    model: &'a authgen_codegen::Checked,
+    config: &'a Config,
+    dir: &'a Path,
+) -> Project<'a> {
     Project {
         model,
         config,

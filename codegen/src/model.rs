@@ -94,6 +94,12 @@ impl ItemKind {
         ItemKind::Type,
     ];
 
+    /// Whether a field of another item may have this kind's type (roles, permissions and
+    /// `AuthType` items; the principals and the session are next-auth's own objects).
+    pub fn is_nestable(self) -> bool {
+        matches!(self, ItemKind::Role | ItemKind::Permission | ItemKind::Type)
+    }
+
     /// Whether items of this kind carry a role and permissions (user, session user, JWT).
     pub fn is_principal(self) -> bool {
         matches!(self, ItemKind::User | ItemKind::SessionUser | ItemKind::Jwt)

@@ -83,7 +83,7 @@ fn render_schemas_writes_one_file_per_configured_dialect() {
     let mut c = config(Dialect::Postgres, "prisma", false);
     c.sql.dialects = vec![Dialect::Postgres, Dialect::Sqlite];
     c.sql.schema_dir = "db/schema".into();
-    let files = render_schemas(&model("custom/model.json"), &c).unwrap();
+    let files = render_schemas(&checked(&model("custom/model.json")), &c).unwrap();
     let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
     assert_eq!(paths, ["db/schema/postgres.sql", "db/schema/sqlite.sql"]);
     assert!(files[0]
@@ -182,7 +182,7 @@ fn bad_input_is_named() {
         let role = fields.iter_mut().find(|f| f.name == "role").unwrap();
         role.default = Some(DefaultValue::Value(serde_json::json!("SUPERUSER")));
     }
-    let err = schema::build(&m, &config(Dialect::Sqlite, "prisma", false)).unwrap_err();
+    let err = authgen_codegen::frontend::check::check(m).unwrap_err();
     assert!(
         err[0].message.contains("SUPERUSER") && err[0].message.contains("User.role"),
         "{err:?}"
@@ -190,17 +190,17 @@ fn bad_input_is_named() {
 
     let mut c = config(Dialect::Sqlite, "prisma", false);
     c.sql.naming = "sequelize".into();
-    let err = schema::build(&model("custom/model.json"), &c).unwrap_err();
+    let err = schema::build(&checked(&model("custom/model.json")), &c).unwrap_err();
     assert!(err[0].message.contains("sequelize"), "{err:?}");
 
     let mut c = config(Dialect::Sqlite, "prisma", false);
     c.sql.tables.insert("sesion".into(), "s".into());
-    let err = schema::build(&model("custom/model.json"), &c).unwrap_err();
+    let err = schema::build(&checked(&model("custom/model.json")), &c).unwrap_err();
     assert!(err[0].message.contains("sesion"), "{err:?}");
 
     let mut c = config(Dialect::Sqlite, "prisma", false);
     c.sql.tables.insert("session".into(), "x".repeat(80));
-    let err = schema::build(&model("custom/model.json"), &c).unwrap_err();
+    let err = schema::build(&checked(&model("custom/model.json")), &c).unwrap_err();
     assert!(err[0].message.contains(&"x".repeat(80)), "{err:?}");
 
     let err = plan(
@@ -253,7 +253,7 @@ fn table_overrides_apply() {
     );
     let mut c = config(Dialect::Sqlite, "drizzle", false);
     c.sql.tables.insert("user".into(), "people".into());
-    let err = schema::build(&m, &c).unwrap_err();
+    let err = schema::build(&checked(&m), &c).unwrap_err();
     assert!(
         err[0].message.contains("`members`") && err[0].message.contains("`people`"),
         "{err:?}"

@@ -1,10 +1,10 @@
 //! insta snapshots of every generated TypeScript file, for every fixture and next-auth version.
 
 use authgen_codegen::config::{Config, NextAuth};
+use authgen_codegen::frontend::check::Checked;
 use authgen_codegen::frontend::source::{parse_sources, Source};
-use authgen_codegen::model::Model;
 
-fn fixture(name: &str) -> Model {
+fn fixture(name: &str) -> Checked {
     let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
     let text = std::fs::read_to_string(&path).expect("fixture exists");
     parse_sources(&[Source {

@@ -11,6 +11,83 @@ use std::collections::BTreeSet;
 use crate::diag::Diagnostic;
 use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, Presence, Type};
 
+/// A model that passed every check: the only input the emitters take.
+///
+/// Only the checks construct one ([`check`], [`assemble`], and
+/// [`parse_sources`](super::source::parse_sources)), so an emitter never re-checks what the
+/// model guarantees: types resolve, special fields have their shapes, flattened fields are
+/// structs, defaults fit, next-auth's own members keep their types and no two fields share a
+/// column. It derefs to [`Model`].
+///
+/// ```
+/// use authgen_codegen::frontend::check::{check, Checked};
+/// use authgen_codegen::model::Model;
+/// let checked: Checked = check(Model::default()).unwrap();
+/// assert!(checked.items.is_empty());
+/// let model: Model = checked.into_model();
+/// assert_eq!(model, Model::default());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Checked {
+    model: Model,
+}
+
+impl Checked {
+    /// The checked model.
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The model, giving up the guarantee.
+    pub fn into_model(self) -> Model {
+        self.model
+    }
+}
+
+impl std::ops::Deref for Checked {
+    type Target = Model;
+
+    fn deref(&self) -> &Model {
+        &self.model
+    }
+}
+
+impl AsRef<Model> for Checked {
+    fn as_ref(&self) -> &Model {
+        &self.model
+    }
+}
+
+/// Checks `model` (for example one read back from JSON).
+///
+/// ```
+/// use authgen_codegen::frontend::check::check;
+/// use authgen_codegen::model::Model;
+/// let model: Model = serde_json::from_str(r#"{"items": [{"name": "Claims", "kind": "jwt",
+///     "def": {"struct": {"fields": [{"name": "team", "wire": "team",
+///         "ty": {"type": "named", "name": "Team"}, "presence": "required",
+///         "targets": {"wire": true, "db": false}}]}}}]}"#).unwrap();
+/// let errors = check(model).unwrap_err();
+/// assert_eq!(errors[0].message, "unknown type `Team` in field `Claims.team`");
+/// ```
+pub fn check(model: Model) -> Result<Checked, Vec<Diagnostic>> {
+    check_with(model, &BTreeSet::new())
+}
+
+/// [`check`], with the names of types defined in the input without an authgen derive (for a
+/// better hint on unknown types).
+pub(crate) fn check_with(
+    model: Model,
+    unmarked: &BTreeSet<String>,
+) -> Result<Checked, Vec<Diagnostic>> {
+    let errors = check_model(&model, unmarked);
+    if errors.is_empty() {
+        Ok(Checked { model })
+    } else {
+        Err(errors)
+    }
+}
+
 /// Builds a model from items (for example from the derives' `describe()`), in the order given,
 /// and checks it.
 ///
@@ -26,14 +103,8 @@ use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, P
 /// assert_eq!(model.items.len(), 1);
 /// assert!(assemble(vec![role.clone(), role]).is_err());
 /// ```
-pub fn assemble(items: Vec<Item>) -> Result<Model, Vec<Diagnostic>> {
-    let model = Model { items };
-    let errors = check_model(&model, &BTreeSet::new());
-    if errors.is_empty() {
-        Ok(model)
-    } else {
-        Err(errors)
-    }
+pub fn assemble(items: Vec<Item>) -> Result<Checked, Vec<Diagnostic>> {
+    check(Model { items })
 }
 
 /// Every cross-item error of `model`. `unmarked` names types defined in the input without an
@@ -79,8 +150,147 @@ pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic
             check_field(model, item, field, unmarked, &mut errors);
         }
         check_flattened(model, item, &mut errors);
+        check_flatten_cycles(model, item, &mut vec![item], &mut errors);
+        if item.kind == ItemKind::User {
+            check_columns(item, &mut errors);
+        }
     }
     errors
+}
+
+/// A struct flattened into itself, directly or through others, has no finite set of keys.
+fn check_flatten_cycles<'m>(
+    model: &'m Model,
+    item: &'m Item,
+    stack: &mut Vec<&'m Item>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    for f in item.fields().iter().filter(|f| f.flatten) {
+        let Some(inner) = f.ty.named().and_then(|n| model.get(n)) else {
+            continue;
+        };
+        if std::ptr::eq(inner, stack[0]) {
+            errors.push(Diagnostic::new(
+                f.loc.clone(),
+                format!(
+                    "`{}.{}` flattens `{}` into itself",
+                    item.name, f.name, inner.name
+                ),
+            ));
+        } else if !stack.iter().any(|s| std::ptr::eq(*s, inner)) {
+            stack.push(inner);
+            check_flatten_cycles(model, inner, stack, errors);
+            stack.pop();
+        }
+    }
+}
+
+/// A user field that maps onto a column something else already has.
+pub(crate) struct ColumnClash {
+    /// The field, by index in the user's fields.
+    pub field: usize,
+    /// The error, naming both places.
+    pub message: String,
+    /// What to do.
+    pub help: String,
+}
+
+/// No column of the users table holds two things: two user fields never map to one column, and a
+/// field maps onto one of next-auth's own columns only by being that member.
+pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
+    let fields = user.fields();
+    let mut taken: Vec<(&str, usize)> = Vec::new();
+    let mut out = Vec::new();
+    let help =
+        |name: &str| format!("give `{name}` a column of its own with `#[auth(column = \"...\")]`");
+    for (i, f) in fields.iter().enumerate().filter(|(_, f)| f.targets.db) {
+        let column = authgen_naming::column_name(&f.wire, f.column.as_deref());
+        if crate::nextauth::USER_COLUMNS.contains(&column) && f.wire != column {
+            out.push(ColumnClash {
+                field: i,
+                message: format!(
+                    "`{}.{}` maps to the column `{column}`, which is next-auth's `User.{column}` column",
+                    user.name, f.name
+                ),
+                help: help(&f.name),
+            });
+        } else if let Some((_, j)) = taken.iter().find(|(c, _)| *c == column) {
+            out.push(ColumnClash {
+                field: i,
+                message: format!(
+                    "`{}.{}` maps to the column `{column}`, which `{}.{}`{} maps to as well",
+                    user.name,
+                    f.name,
+                    user.name,
+                    fields[*j].name,
+                    fields[*j].loc.as_ref().map_or(String::new(), |l| format!(
+                        " (at {}:{}:{})",
+                        l.file, l.line, l.column
+                    ))
+                ),
+                help: help(&f.name),
+            });
+        } else {
+            taken.push((column, i));
+        }
+    }
+    out
+}
+
+fn check_columns(user: &Item, errors: &mut Vec<Diagnostic>) {
+    for clash in column_clashes(user) {
+        let loc = user.fields()[clash.field].loc.clone();
+        errors.push(Diagnostic::new(loc, clash.message).note(clash.help));
+    }
+}
+
+/// The one wording of the flatten rule.
+pub(crate) fn flatten_message(owner: &str, field: &str) -> String {
+    format!(
+        "`{owner}.{field}` is `#[serde(flatten)]` but is not a struct deriving AuthType, or a map"
+    )
+}
+
+/// The one wording of "a role or permissions field is typed from its enum".
+pub(crate) fn special_ts_type_message(role: FieldRole) -> String {
+    let what = role_word(role);
+    format!("the {what} field cannot have a `ts_type`: authgen types it from the {what} enum")
+}
+
+fn role_word(role: FieldRole) -> &'static str {
+    match role {
+        FieldRole::Role => "role",
+        FieldRole::Permissions => "permissions",
+        FieldRole::User => "user",
+    }
+}
+
+/// The one wording of the shape rule of a special field.
+pub(crate) fn special_shape_message(owner: &str, f: &Field, role: FieldRole) -> String {
+    match role {
+        FieldRole::Role => format!(
+            "the role field `{owner}.{}` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>` of a role enum `R` (derive AuthRole){}",
+            f.name,
+            if f.name == "role" { "; if this field is not the role, name the role field with #[auth(role)]" } else { "" }
+        ),
+        FieldRole::Permissions => format!(
+            "the permissions field `{owner}.{}` must be `Vec<P>` or `Option<Vec<P>>` of a permission enum `P` (derive AuthPermission), or `Vec<String>`",
+            f.name
+        ),
+        FieldRole::User => "`session.user` must be a struct that derives AuthSessionUser".into(),
+    }
+}
+
+/// The shape error of a special field, judged on the model (see [`special_shape_message`]).
+pub(crate) fn special_shape_error(owner: &str, f: &Field, role: FieldRole) -> Option<String> {
+    let named = |t: &Type| matches!(t, Type::Named { .. });
+    let ok = match (role, &f.ty) {
+        (FieldRole::Role, Type::List { of }) => named(of),
+        (FieldRole::Role, t) | (FieldRole::User, t) => named(t),
+        (FieldRole::Permissions, Type::List { of }) => named(of) || **of == Type::String,
+        (FieldRole::Permissions, _) => false,
+    };
+    (!ok).then(|| special_shape_message(owner, f, role))
 }
 
 /// The keys serde writes for `item`, with flattened structs expanded: (key, field, the flattened
@@ -128,13 +338,13 @@ fn check_flattened(model: &Model, item: &Item, errors: &mut Vec<Diagnostic>) {
             continue;
         }
         if field.ts_type.is_none() {
-            if let Some(m) = super::next_auth_member(item.kind, key) {
-                if !(m.matches)(&field.ty) {
+            if let Some((base, decl)) = crate::nextauth::member(item.kind, key) {
+                if !(decl.matches)(&field.ty) {
                     errors.push(Diagnostic::new(
                         via.loc.clone(),
                         format!(
-                            "`{}.{}` flattens field `{}`, which collides with next-auth's `{}.{}`: its type must match",
-                            item.name, via.name, field.name, m.base, m.decl
+                            "`{}.{}` flattens field `{}`, which collides with next-auth's `{base}.{}`: its type must match",
+                            item.name, via.name, field.name, decl.describe()
                         ),
                     ));
                 }
@@ -185,73 +395,65 @@ fn check_field(
         return;
     }
     let target = target.and_then(|(_, t)| t);
-    match field.role {
-        Some(FieldRole::Role) => {
-            if let Some(t) = target.filter(|t| t.kind != ItemKind::Role) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "the role field `{}.{}` has type `{}`, which is {}, not a role enum",
-                        item.name,
-                        field.name,
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
+    if let Some(message) = target.and_then(|t| target_error(item, field, t)) {
+        errors.push(Diagnostic::new(at(), message));
+    }
+    if let Some(role) = field.role.filter(|_| field.ts_type.is_none()) {
+        if let Some(message) = special_shape_error(&item.name, field, role) {
+            errors.push(Diagnostic::new(at(), message));
         }
-        Some(FieldRole::Permissions) => {
-            if let Some(t) = target.filter(|t| t.kind != ItemKind::Permission) {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "the permissions field `{}.{}` lists `{}`, which is {}, not a permission enum",
-                        item.name,
-                        field.name,
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
-        Some(FieldRole::User) => {
-            if let Some(t) =
-                target.filter(|t| !matches!(t.kind, ItemKind::SessionUser | ItemKind::User))
-            {
-                errors.push(Diagnostic::new(
-                    at(),
-                    format!(
-                        "`session.user` has type `{}`, which is {}; derive AuthSessionUser on it",
-                        t.name,
-                        kind_phrase(t.kind)
-                    ),
-                ));
-            }
-        }
-        None => {}
     }
     if field.flatten {
         let ok = matches!(field.ty, Type::Map { .. })
             || target
                 .is_some_and(|t| t.kind == ItemKind::Type && matches!(t.def, Def::Struct { .. }));
-        if !ok {
+        if !ok || field.presence.is_nullable() {
             errors.push(Diagnostic::new(
                 at(),
-                format!(
-                    "`{}.{}` is flattened but is not a struct deriving AuthType",
-                    item.name, field.name
-                ),
+                flatten_message(&item.name, &field.name),
             ));
         }
     }
-    // Defaults of plain types were checked with the item (see `lower`); enums need the model.
-    if let (Some(default), Some(_)) = (&field.default, field.ty.named()) {
+    // The derives check defaults of plain types with the item (see `lower`); enums need the
+    // model, and a model read from JSON has not been through `lower`.
+    if let Some(default) = &field.default {
         if let Err(why) = check_default(model, field, default) {
             errors.push(Diagnostic::new(
                 field.loc.clone(),
                 format!("bad default for `{}.{}`: {why}", item.name, field.name),
             ));
         }
+    }
+}
+
+/// What is wrong with the item a field's type names, given the field's meaning.
+fn target_error(item: &Item, field: &Field, t: &Item) -> Option<String> {
+    let phrase = kind_phrase(t.kind);
+    match field.role {
+        Some(FieldRole::Role) => (t.kind != ItemKind::Role).then(|| {
+            format!(
+                "the role field `{}.{}` has type `{}`, which is {phrase}, not a role enum",
+                item.name, field.name, t.name
+            )
+        }),
+        Some(FieldRole::Permissions) => (t.kind != ItemKind::Permission).then(|| {
+            format!(
+                "the permissions field `{}.{}` lists `{}`, which is {phrase}, not a permission enum",
+                item.name, field.name, t.name
+            )
+        }),
+        Some(FieldRole::User) => (t.kind != ItemKind::SessionUser).then(|| {
+            format!(
+                "`session.user` has type `{}`, which is {phrase}; derive AuthSessionUser on it",
+                t.name
+            )
+        }),
+        None => (!t.kind.is_nestable() && field.ts_type.is_none()).then(|| {
+            format!(
+                "`{}.{}` has type `{}`, which is {phrase}: only roles, permissions and `AuthType` items can be nested in another item",
+                item.name, field.name, t.name
+            )
+        }),
     }
 }
 
@@ -314,6 +516,10 @@ fn value_fits(model: &Model, ty: &Type, v: &serde_json::Value) -> Result<(), Str
                 ))
             }
         }
+        (Type::Float { bits }, V::Number(n)) => match n.as_f64() {
+            Some(f) if *bits >= 64 || f.abs() <= f64::from(f32::MAX) => Ok(()),
+            _ => Err(format!("{n} is out of range for f{bits}")),
+        },
         (Type::DateTime { .. }, V::String(_)) => Err(
             "a timestamp default is `now`, or a SQL expression with `default_sql = \"...\"`".into(),
         ),

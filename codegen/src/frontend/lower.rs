@@ -30,30 +30,7 @@ pub fn lower(
             format!("{derive} cannot be derived for a generic type"),
         );
     }
-    let serde = attr::serde_container(cx, &input.attrs, matches!(input.data, Data::Enum(_)));
-    for (span, what) in &serde.unsupported {
-        cx.error_at(
-            *span,
-            format!("`#[serde({what})]` changes the wire format in a way authgen does not model; remove it, or keep this type out of authgen"),
-        );
-    }
-    let auth = attr::auth_container(cx, &input.attrs);
-    if let Some((_, span)) = &auth.table {
-        if kind != ItemKind::User {
-            cx.error_at(
-                *span,
-                format!("`table` applies to AuthUser only, not {derive}"),
-            );
-        }
-    }
-    if let Some((_, span)) = &auth.ext {
-        if kind != ItemKind::Role {
-            cx.error_at(
-                *span,
-                format!("`ext` applies to AuthRole only, not {derive}"),
-            );
-        }
-    }
+    let (serde, auth) = container_attrs(cx, input, kind);
     reject_cfg(cx, &input.attrs, "item");
     let krate = auth
         .krate
@@ -84,63 +61,8 @@ pub fn lower(
 
     match (&input.data, kind) {
         (Data::Enum(data), ItemKind::Role | ItemKind::Permission | ItemKind::Type) => {
-            let mut variants = Vec::new();
-            for v in &data.variants {
-                attr::auth_variant(cx, &v.attrs);
-                let sv = attr::serde_variant(cx, &v.attrs);
-                for (span, what) in &sv.unsupported {
-                    cx.error_at(
-                        *span,
-                        format!("`#[serde({what})]` on a variant is not supported by authgen"),
-                    );
-                }
-                if !matches!(v.fields, Fields::Unit) {
-                    cx.error_spanned_by(
-                        &v.fields,
-                        format!("{derive} needs unit variants: `{}` has fields", v.ident),
-                    );
-                    continue;
-                }
-                if let Some((_, d)) = &v.discriminant {
-                    if kind == ItemKind::Role {
-                        cx.error_spanned_by(
-                            d,
-                            "role order is declaration order; remove the explicit discriminant",
-                        );
-                    }
-                }
-                if let Some(span) = sv.skip {
-                    cx.error_at(
-                        span,
-                        format!("an {derive} variant cannot be skipped: authgen needs every value of the enum on the wire"),
-                    );
-                    continue;
-                }
-                reject_cfg(cx, &v.attrs, "variant");
-                let name = unraw(&v.ident);
-                let wire = sv
-                    .rename
-                    .unwrap_or_else(|| rename_all.apply_to_variant(&name));
-                if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
-                    cx.error_spanned_by(
-                        &v.ident,
-                        format!(
-                            "`{}` has the same wire name `{wire}` as `{}`",
-                            v.ident, variants[prev].name
-                        ),
-                    );
-                }
-                variants.push(Variant {
-                    name,
-                    wire,
-                    docs: attr::docs(&v.attrs),
-                    loc: loc(v.ident.span()),
-                });
-                out.variants.push(v.ident.clone());
-            }
-            if data.variants.is_empty() {
-                cx.error_spanned_by(&input.ident, format!("{derive} needs at least one variant"));
-            }
+            let (variants, idents) = lower_variants(cx, input, data, kind, rename_all, &loc);
+            out.variants = idents;
             out.item.def = Def::Enum { variants };
         }
         (Data::Enum(_), _) => {
@@ -159,12 +81,13 @@ pub fn lower(
         }
         (Data::Struct(data), _) => match &data.fields {
             Fields::Named(named) => {
-                let fields = lower_fields(cx, kind, named, rename_all, serde.default, &loc);
+                let owner = out.item.name.clone();
+                let fields = lower_fields(cx, kind, &owner, named, rename_all, serde.default, &loc);
                 out.fields = fields.iter().map(|(_, a)| a.clone_tokens()).collect();
                 out.item.def = Def::Struct {
                     fields: fields.into_iter().map(|(f, _)| f).collect(),
                 };
-                check_struct(cx, &out, named);
+                check_struct(cx, &mut out);
             }
             other => {
                 cx.error_spanned_by(other, format!("{derive} needs a struct with named fields"));
@@ -180,6 +103,112 @@ pub fn lower(
         }
     }
     Some(out)
+}
+
+/// The container's `#[serde(...)]` and `#[auth(...)]`, with the options that do not apply to
+/// `kind` reported.
+fn container_attrs(
+    cx: &Ctxt,
+    input: &DeriveInput,
+    kind: ItemKind,
+) -> (attr::SerdeContainer, attr::AuthContainer) {
+    let derive = kind.derive_name();
+    let serde = attr::serde_container(cx, &input.attrs, matches!(input.data, Data::Enum(_)));
+    for (span, what) in &serde.unsupported {
+        cx.error_at(
+            *span,
+            format!("`#[serde({what})]` changes the wire format in a way authgen does not model; remove it, or keep this type out of authgen"),
+        );
+    }
+    let auth = attr::auth_container(cx, &input.attrs);
+    if let Some((_, span)) = &auth.table {
+        if kind != ItemKind::User {
+            cx.error_at(
+                *span,
+                format!("`table` applies to AuthUser only, not {derive}"),
+            );
+        }
+    }
+    if let Some((_, span)) = &auth.ext {
+        if kind != ItemKind::Role {
+            cx.error_at(
+                *span,
+                format!("`ext` applies to AuthRole only, not {derive}"),
+            );
+        }
+    }
+    (serde, auth)
+}
+
+/// The variants of a unit enum, and their identifiers.
+fn lower_variants(
+    cx: &Ctxt,
+    input: &DeriveInput,
+    data: &syn::DataEnum,
+    kind: ItemKind,
+    rename_all: RenameRule,
+    loc: &dyn Fn(Span) -> Option<Loc>,
+) -> (Vec<Variant>, Vec<syn::Ident>) {
+    let derive = kind.derive_name();
+    let mut idents = Vec::new();
+    let mut variants = Vec::new();
+    for v in &data.variants {
+        attr::auth_variant(cx, &v.attrs);
+        let sv = attr::serde_variant(cx, &v.attrs);
+        for (span, what) in &sv.unsupported {
+            cx.error_at(
+                *span,
+                format!("`#[serde({what})]` on a variant is not supported by authgen"),
+            );
+        }
+        if !matches!(v.fields, Fields::Unit) {
+            cx.error_spanned_by(
+                &v.fields,
+                format!("{derive} needs unit variants: `{}` has fields", v.ident),
+            );
+            continue;
+        }
+        if let Some((_, d)) = &v.discriminant {
+            if kind == ItemKind::Role {
+                cx.error_spanned_by(
+                    d,
+                    "role order is declaration order; remove the explicit discriminant",
+                );
+            }
+        }
+        if let Some(span) = sv.skip {
+            cx.error_at(
+                span,
+                format!("an {derive} variant cannot be skipped: authgen needs every value of the enum on the wire"),
+            );
+            continue;
+        }
+        reject_cfg(cx, &v.attrs, "variant");
+        let name = unraw(&v.ident);
+        let wire = sv
+            .rename
+            .unwrap_or_else(|| rename_all.apply_to_variant(&name));
+        if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
+            cx.error_spanned_by(
+                &v.ident,
+                format!(
+                    "`{}` has the same wire name `{wire}` as `{}`",
+                    v.ident, variants[prev].name
+                ),
+            );
+        }
+        variants.push(Variant {
+            name,
+            wire,
+            docs: attr::docs(&v.attrs),
+            loc: loc(v.ident.span()),
+        });
+        idents.push(v.ident.clone());
+    }
+    if data.variants.is_empty() {
+        cx.error_spanned_by(&input.ident, format!("{derive} needs at least one variant"));
+    }
+    (variants, idents)
 }
 
 impl ast::Field {
@@ -203,6 +232,7 @@ fn unraw(ident: &syn::Ident) -> String {
 fn lower_fields(
     cx: &Ctxt,
     kind: ItemKind,
+    owner: &str,
     named: &syn::FieldsNamed,
     rename_all: RenameRule,
     container_default: bool,
@@ -219,9 +249,11 @@ fn lower_fields(
             )
         })
         .collect();
-    let explicit_role = attrs.iter().any(|(_, a)| a.role.is_some());
-    let explicit_permissions = attrs.iter().any(|(_, a)| a.permissions.is_some());
-    let explicit_user = attrs.iter().any(|(_, a)| a.user.is_some());
+    let explicit = Explicit {
+        role: attrs.iter().any(|(_, a)| a.role.is_some()),
+        permissions: attrs.iter().any(|(_, a)| a.permissions.is_some()),
+        user: attrs.iter().any(|(_, a)| a.user.is_some()),
+    };
 
     for (f, (s, a)) in named.named.iter().zip(attrs) {
         let ident = f.ident.clone().expect("named field");
@@ -243,98 +275,23 @@ fn lower_fields(
             continue;
         }
 
-        let date_with = match &s.with {
-            Some((path, span)) => match ty::date_format_of_with(path) {
-                Some(fmt) => Some(fmt),
-                None => {
-                    if a.ts_type.is_none() {
-                        cx.error_at(
-                            *span,
-                            format!(
-                                "authgen cannot know what `{path}` writes; give the TypeScript type with `#[auth(ts_type = \"...\")]`"
-                            ),
-                        );
-                    }
-                    None
-                }
-            },
-            None => None,
-        };
-        let lowered = match ty::lower(&f.ty, date_with) {
-            Ok(l) => l,
-            Err(e) => {
-                if a.ts_type.is_some() {
-                    // An explicit TypeScript type makes the Rust type opaque: JSON in the database
-                    // unless `sql_type` says otherwise.
-                    ty::Lowered {
-                        ty: Type::Json,
-                        optional: false,
-                        named: Vec::new(),
-                    }
-                } else {
-                    cx.error_spanned_by(&e.at, e.message);
-                    continue;
-                }
-            }
+        let Some(lowered) = lower_type(cx, f, &s, &a) else {
+            continue;
         };
 
-        // The field's special meaning: explicit markers, else by name on principals.
-        // A marker that does not apply to this kind was reported already; it gives no meaning.
-        let role = if a.role.is_some() && kind.is_principal() {
-            Some(FieldRole::Role)
-        } else if a.permissions.is_some() && kind.is_principal() {
-            Some(FieldRole::Permissions)
-        } else if a.user.is_some() && kind == ItemKind::Session {
-            Some(FieldRole::User)
-        } else if kind.is_principal() && !explicit_role && name == "role" {
-            Some(FieldRole::Role)
-        } else if kind.is_principal() && !explicit_permissions && name == "permissions" {
-            Some(FieldRole::Permissions)
-        } else if kind == ItemKind::Session && !explicit_user && name == "user" {
-            Some(FieldRole::User)
-        } else {
-            None
-        };
-        let markers = [a.role, a.permissions, a.user]
-            .iter()
-            .filter(|m| m.is_some())
-            .count();
-        if markers > 1 {
-            cx.error_spanned_by(
-                &ident,
-                "a field can be only one of `role`, `permissions` and `user`",
-            );
-        }
-
+        let role = field_role(cx, kind, &ident, &a, &explicit);
         let presence = presence(lowered.optional, &s, container_default);
         if wire {
             check_presence(cx, &ident, lowered.optional, &s, container_default);
         }
         reject_cfg(cx, &f.attrs, "field");
-        // A special field whose shape the generated code cannot read gets no generated impl.
-        let ast_role = match role {
-            Some(r) if !check_special_shape(cx, r, &f.ty, a.ts_type.is_some()) => None,
-            other => other,
-        };
         let is_list = matches!(lowered.ty, Type::List { .. });
         let wire_name = s
             .rename
             .clone()
             .unwrap_or_else(|| rename_all.apply_to_field(&name));
-        if let Some(fspan) = s.flatten {
-            if !matches!(lowered.ty, Type::Named { .. } | Type::Map { .. }) || lowered.optional {
-                cx.error_at(fspan, "authgen supports `#[serde(flatten)]` on a field whose type is a struct deriving AuthType, or a map");
-            }
-            if role.is_some() {
-                cx.error_at(
-                    fspan,
-                    format!("the {} field cannot be flattened", role_name(role)),
-                );
-            }
-        }
-
+        check_flatten(cx, owner, &name, &s, &lowered, role);
         let field = Field {
-            name,
             wire: wire_name,
             docs: attr::docs(&f.attrs),
             ty: lowered.ty,
@@ -342,30 +299,11 @@ fn lower_fields(
             targets: Targets { wire, db },
             flatten: s.flatten.is_some(),
             role,
-            default: a.default.as_ref().map(|(d, _)| d.clone()),
-            unique: a.unique.is_some(),
-            index: a.index.is_some(),
-            column: a.column.as_ref().map(|(c, _)| c.clone()),
-            sql_type: a
-                .sql_type
-                .as_ref()
-                .map(|(t, _)| t.clone())
-                .unwrap_or_default(),
-            ts_type: a.ts_type.as_ref().map(|(t, _)| t.clone()),
-            ts_import: a.ts_import.as_ref().map(|(t, _)| t.clone()),
-            renamed_from: a.renamed_from.iter().map(|(r, _)| r.clone()).collect(),
             loc: loc(ident.span()),
             ty_loc: loc(f.ty.span()),
+            ..auth_options(name, &a)
         };
-        if let (Some(default), Some((_, span))) = (&field.default, &a.default) {
-            if field.ty.named().is_none() {
-                if let Err(why) =
-                    super::check::check_default(&crate::model::Model::default(), &field, default)
-                {
-                    cx.error_at(*span, format!("bad default for `{}`: {why}", field.name));
-                }
-            }
-        }
+        check_plain_default(cx, owner, &field, &a);
         let named_leaves = if a.ts_type.is_some() {
             Vec::new()
         } else {
@@ -376,7 +314,9 @@ fn lower_fields(
             ast::Field {
                 member: ident,
                 ty: f.ty.clone(),
-                role: ast_role,
+                // A special field whose shape the generated code cannot read loses its role in
+                // `check_struct`, so no impl reads it.
+                role,
                 optional: lowered.optional,
                 is_list,
                 named: named_leaves,
@@ -384,6 +324,158 @@ fn lower_fields(
         ));
     }
     out
+}
+
+/// Which special markers some field of the struct carries (then no field gets that meaning by
+/// its name).
+struct Explicit {
+    role: bool,
+    permissions: bool,
+    user: bool,
+}
+
+/// The field's special meaning: explicit markers, else by name on principals. A marker that does
+/// not apply to this kind was reported already; it gives no meaning.
+fn field_role(
+    cx: &Ctxt,
+    kind: ItemKind,
+    ident: &syn::Ident,
+    a: &AuthField,
+    explicit: &Explicit,
+) -> Option<FieldRole> {
+    let name = unraw(ident);
+    let markers = [a.role, a.permissions, a.user]
+        .iter()
+        .filter(|m| m.is_some())
+        .count();
+    if markers > 1 {
+        cx.error_spanned_by(
+            ident,
+            "a field can be only one of `role`, `permissions` and `user`",
+        );
+    }
+    if a.role.is_some() && kind.is_principal() {
+        Some(FieldRole::Role)
+    } else if a.permissions.is_some() && kind.is_principal() {
+        Some(FieldRole::Permissions)
+    } else if a.user.is_some() && kind == ItemKind::Session {
+        Some(FieldRole::User)
+    } else if kind.is_principal() && !explicit.role && name == "role" {
+        Some(FieldRole::Role)
+    } else if kind.is_principal() && !explicit.permissions && name == "permissions" {
+        Some(FieldRole::Permissions)
+    } else if kind == ItemKind::Session && !explicit.user && name == "user" {
+        Some(FieldRole::User)
+    } else {
+        None
+    }
+}
+
+/// The field's type in the model; `None` (with an error) when authgen cannot type it.
+fn lower_type(
+    cx: &Ctxt,
+    f: &syn::Field,
+    s: &attr::SerdeField,
+    a: &AuthField,
+) -> Option<ty::Lowered> {
+    let date_with = match &s.with {
+        Some((path, span)) => match ty::date_format_of_with(path) {
+            Some(fmt) => Some(fmt),
+            None => {
+                if a.ts_type.is_none() {
+                    cx.error_at(
+                        *span,
+                        format!(
+                            "authgen cannot know what `{path}` writes; give the TypeScript type with `#[auth(ts_type = \"...\")]`"
+                        ),
+                    );
+                }
+                None
+            }
+        },
+        None => None,
+    };
+    match ty::lower(&f.ty, date_with) {
+        Ok(l) => Some(l),
+        // An explicit TypeScript type makes the Rust type opaque: JSON in the database unless
+        // `sql_type` says otherwise.
+        Err(_) if a.ts_type.is_some() => Some(ty::Lowered {
+            ty: Type::Json,
+            optional: false,
+            named: Vec::new(),
+        }),
+        Err(e) => {
+            cx.error_spanned_by(&e.at, e.message);
+            None
+        }
+    }
+}
+
+/// A model field named `name` with the options of `#[auth(...)]`; the rest is filled in by the
+/// caller.
+fn auth_options(name: String, a: &AuthField) -> Field {
+    Field {
+        name: name.clone(),
+        wire: name,
+        docs: Vec::new(),
+        ty: Type::Json,
+        presence: Presence::Required,
+        targets: Targets::ALL,
+        flatten: false,
+        role: None,
+        default: a.default.as_ref().map(|(d, _)| d.clone()),
+        unique: a.unique.is_some(),
+        index: a.index.is_some(),
+        column: a.column.as_ref().map(|(c, _)| c.clone()),
+        sql_type: a
+            .sql_type
+            .as_ref()
+            .map(|(t, _)| t.clone())
+            .unwrap_or_default(),
+        ts_type: a.ts_type.as_ref().map(|(t, _)| t.clone()),
+        ts_import: a.ts_import.as_ref().map(|(t, _)| t.clone()),
+        renamed_from: a.renamed_from.iter().map(|(r, _)| r.clone()).collect(),
+        loc: None,
+        ty_loc: None,
+    }
+}
+
+/// `#[serde(flatten)]` applies to a struct or a map, never to a special field.
+fn check_flatten(
+    cx: &Ctxt,
+    owner: &str,
+    name: &str,
+    s: &attr::SerdeField,
+    lowered: &ty::Lowered,
+    role: Option<FieldRole>,
+) {
+    let Some(fspan) = s.flatten else { return };
+    if !matches!(lowered.ty, Type::Named { .. } | Type::Map { .. }) || lowered.optional {
+        cx.error_at(fspan, super::check::flatten_message(owner, name));
+    }
+    if role.is_some() {
+        cx.error_at(
+            fspan,
+            format!("the {} field cannot be flattened", role_name(role)),
+        );
+    }
+}
+
+/// A default of a plain type fits it (enum defaults need the model: see `check`).
+fn check_plain_default(cx: &Ctxt, owner: &str, field: &Field, a: &AuthField) {
+    let (Some(default), Some((_, span))) = (&field.default, &a.default) else {
+        return;
+    };
+    if field.ty.named().is_none() {
+        if let Err(why) =
+            super::check::check_default(&crate::model::Model::default(), field, default)
+        {
+            cx.error_at(
+                *span,
+                format!("bad default for `{owner}.{}`: {why}", field.name),
+            );
+        }
+    }
 }
 
 fn role_name(role: Option<FieldRole>) -> &'static str {
@@ -427,8 +519,9 @@ fn check_presence(
     }
 }
 
-/// The role and permissions fields are read by the generated code: only the shapes it reads.
-fn check_special_shape(cx: &Ctxt, role: FieldRole, ty: &syn::Type, has_ts_type: bool) -> bool {
+/// Whether the Rust type of a role or permissions field is one the generated code reads: the
+/// model cannot tell `Box<R>` from `R`, so this looks at the tokens.
+fn readable_shape(ty: &syn::Type) -> bool {
     fn outer(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
         let syn::Type::Path(p) = ty else { return None };
         let seg = p.path.segments.last()?;
@@ -441,39 +534,15 @@ fn check_special_shape(cx: &Ctxt, role: FieldRole, ty: &syn::Type, has_ts_type: 
         };
         Some((seg.ident.to_string(), arg))
     }
-    let what = match role {
-        FieldRole::Role => "role",
-        FieldRole::Permissions => "permissions",
-        FieldRole::User => return true,
-    };
-    if has_ts_type {
-        cx.error_spanned_by(
-            ty,
-            format!(
-                "the {what} field cannot have a `ts_type`: authgen types it from the {what} enum"
-            ),
-        );
-        return false;
-    }
     let mut inner = ty;
     if let Some(("Option", Some(arg))) = outer(ty).as_ref().map(|(n, a)| (n.as_str(), *a)) {
         inner = arg;
     }
-    let ok = match (role, outer(inner)) {
-        (FieldRole::Role, Some((name, Some(_)))) => name == "Vec",
-        (FieldRole::Role, Some((name, None))) => !matches!(name.as_str(), "Box" | "Arc" | "Rc"),
-        (FieldRole::Permissions, Some((name, Some(_)))) => name == "Vec",
-        _ => false,
-    };
-    if !ok {
-        let shapes = if role == FieldRole::Role {
-            "`R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>`"
-        } else {
-            "`Vec<P>` or `Option<Vec<P>>`"
-        };
-        cx.error_spanned_by(ty, format!("the {what} field must be {shapes}"));
+    match outer(inner) {
+        Some((name, Some(_))) => name == "Vec",
+        Some((name, None)) => !matches!(name.as_str(), "Box" | "Arc" | "Rc"),
+        None => false,
     }
-    ok
 }
 
 /// The derives see items after `cfg` and `cfg_attr` are applied; the CLI reads the source as
@@ -540,110 +609,17 @@ fn check_field_options(cx: &Ctxt, kind: ItemKind, a: &AuthField) {
     }
 }
 
-/// A member next-auth already declares.
-pub struct NextAuthMember {
-    /// The interface that declares it (`User`, `JWT`, ...).
-    pub base: &'static str,
-    /// Its declaration, for messages.
-    pub decl: &'static str,
-    /// Whether a model type is compatible with it.
-    pub matches: fn(&Type) -> bool,
-}
-
-/// The names next-auth already declares, per item kind, and the model types that match them.
-pub fn next_auth_member(kind: ItemKind, wire: &str) -> Option<NextAuthMember> {
-    fn string(t: &Type) -> bool {
-        // A UUID is a string on the wire.
-        matches!(t, Type::String | Type::Uuid)
-    }
-    fn date(t: &Type) -> bool {
-        matches!(t, Type::DateTime { .. })
-    }
-    fn iso_string(t: &Type) -> bool {
-        matches!(
-            t,
-            Type::String
-                | Type::DateTime {
-                    format: crate::model::DateFormat::Rfc3339
-                }
-        )
-    }
-    fn numeric_date(t: &Type) -> bool {
-        matches!(
-            t,
-            Type::Int { .. }
-                | Type::Float { .. }
-                | Type::DateTime {
-                    format: crate::model::DateFormat::UnixSeconds
-                }
-        )
-    }
-    let member =
-        |base: &'static str, decl: &'static str, matches: fn(&Type) -> bool| NextAuthMember {
-            base,
-            decl,
-            matches,
-        };
-    Some(match (kind, wire) {
-        (ItemKind::User, "id") => member("User", "id: string", string),
-        (ItemKind::User | ItemKind::SessionUser, "name") => {
-            member(base(kind), "name?: string | null", string)
-        }
-        (ItemKind::User | ItemKind::SessionUser, "email") => {
-            member(base(kind), "email?: string | null", string)
-        }
-        (ItemKind::User | ItemKind::SessionUser, "image") => {
-            member(base(kind), "image?: string | null", string)
-        }
-        (ItemKind::SessionUser, "id") => member("Session[\"user\"]", "id?: string", string),
-        (ItemKind::User, "emailVerified") => {
-            member("AdapterUser", "emailVerified: Date | null", date)
-        }
-        (ItemKind::Session, "expires") => {
-            member("Session", "expires: string (ISO 8601)", iso_string)
-        }
-        (ItemKind::Jwt, "name") => member("JWT", "name?: string | null", string),
-        (ItemKind::Jwt, "email") => member("JWT", "email?: string | null", string),
-        (ItemKind::Jwt, "picture") => member("JWT", "picture?: string | null", string),
-        (ItemKind::Jwt, "sub") => member("JWT", "sub?: string", string),
-        (ItemKind::Jwt, "jti") => member("JWT", "jti?: string", string),
-        (ItemKind::Jwt, "iat") => member("JWT", "iat?: number (seconds)", numeric_date),
-        (ItemKind::Jwt, "exp") => member("JWT", "exp?: number (seconds)", numeric_date),
-        _ => return None,
-    })
-}
-
-fn base(kind: ItemKind) -> &'static str {
-    if kind == ItemKind::User {
-        "User"
-    } else {
-        "Session[\"user\"]"
-    }
-}
-
-/// Cross-field checks of one struct.
-fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
+/// Cross-field checks of one struct. A role or permissions field whose shape the generated code
+/// cannot read loses its meaning in the tokens, so no impl is generated for it.
+fn check_struct(cx: &Ctxt, c: &mut Container) {
     let kind = c.kind;
+    let owner = c.item.name.as_str();
     let fields = c.item.fields();
-    let span_of = |name: &str| -> Span {
-        named
-            .named
-            .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| unraw(i) == name))
-            .and_then(|f| f.ident.as_ref())
-            .map(|i| i.span())
-            .unwrap_or_else(Span::call_site)
-    };
-    let ty_span_of = |name: &str| -> Span {
-        named
-            .named
-            .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| unraw(i) == name))
-            .map(|f| f.ty.span())
-            .unwrap_or_else(Span::call_site)
-    };
+    // `c.fields` is parallel to the model's fields and keeps the tokens with their spans.
+    let span_of = |i: usize| c.fields[i].member.span();
+    let ty_span_of = |i: usize| c.fields[i].ty.span();
 
-    // Wire names are unique among wire fields, column names among database fields.
+    // Wire names are unique among wire fields.
     for (i, f) in fields.iter().enumerate() {
         if f.targets.wire && !f.flatten {
             if let Some(prev) = fields[..i]
@@ -651,7 +627,7 @@ fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
                 .find(|p| p.targets.wire && !p.flatten && p.wire == f.wire)
             {
                 cx.error_at(
-                    span_of(&f.name),
+                    span_of(i),
                     format!(
                         "conflicting renames: `{}` and `{}` are both written as `{}`",
                         prev.name, f.name, f.wire
@@ -667,82 +643,77 @@ fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
         (FieldRole::Permissions, "permissions"),
         (FieldRole::User, "user"),
     ] {
-        let with: Vec<&Field> = fields.iter().filter(|f| f.role == Some(role)).collect();
-        if with.len() > 1 {
-            for extra in &with[1..] {
+        let with: Vec<usize> = (0..fields.len())
+            .filter(|i| fields[*i].role == Some(role))
+            .collect();
+        for extra in with.iter().skip(1) {
+            cx.error_at(
+                span_of(*extra),
+                format!(
+                    "two {what} fields: `{}` and `{}`; a {} has exactly one",
+                    fields[with[0]].name,
+                    fields[*extra].name,
+                    kind.derive_name()
+                ),
+            );
+        }
+    }
+
+    if kind == ItemKind::User {
+        for clash in super::check::column_clashes(&c.item) {
+            let message = format!("{}: {}", clash.message, clash.help);
+            cx.error_spanned_by(&c.fields[clash.field].member, message);
+        }
+    }
+    let mut unreadable = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let Some(role) = f.role else {
+            check_next_auth_member(cx, kind, f, ty_span_of(i));
+            continue;
+        };
+        let message = if role != FieldRole::User && f.ts_type.is_some() {
+            Some(super::check::special_ts_type_message(role))
+        } else if role != FieldRole::User && !readable_shape(&c.fields[i].ty) {
+            Some(super::check::special_shape_message(owner, f, role))
+        } else {
+            super::check::special_shape_error(owner, f, role)
+        };
+        if let Some(message) = message {
+            cx.error_spanned_by(&c.fields[i].ty, message);
+            unreadable.push(i);
+        }
+        check_next_auth_member(cx, kind, f, ty_span_of(i));
+    }
+    for i in unreadable {
+        c.fields[i].role = None;
+    }
+}
+
+/// next-auth's own members keep their types; the user `id` is required.
+fn check_next_auth_member(cx: &Ctxt, kind: ItemKind, f: &Field, ty_span: Span) {
+    if f.targets.wire && f.ts_type.is_none() {
+        if let Some((base, decl)) = crate::nextauth::member(kind, &f.wire) {
+            if !(decl.matches)(&f.ty) {
                 cx.error_at(
-                    span_of(&extra.name),
+                    ty_span,
                     format!(
-                        "two {what} fields: `{}` and `{}`; a {} has exactly one",
-                        with[0].name,
-                        extra.name,
-                        kind.derive_name()
+                        "field `{}` collides with next-auth's `{base}.{}`: its type must match",
+                        f.name,
+                        decl.describe()
                     ),
                 );
             }
         }
     }
-
-    for f in fields {
-        // Shapes of special fields.
-        match f.role {
-            Some(FieldRole::Role) => {
-                let ok = matches!(&f.ty, Type::Named { .. })
-                    || matches!(&f.ty, Type::List { of } if matches!(**of, Type::Named { .. }));
-                if !ok {
-                    cx.error_at(
-                        ty_span_of(&f.name),
-                        format!(
-                            "the role field `{}` must be a role enum (derive AuthRole), `Option` of it or `Vec` of it{}",
-                            f.name,
-                            if f.name == "role" { "; if this field is not the role, name the role field with #[auth(role)]" } else { "" }
-                        ),
-                    );
-                }
-            }
-            Some(FieldRole::Permissions) => {
-                let ok = matches!(&f.ty, Type::List { of } if matches!(**of, Type::Named { .. } | Type::String));
-                if !ok {
-                    cx.error_at(
-                        ty_span_of(&f.name),
-                        format!("the permissions field `{}` must be `Vec<P>` of a permission enum (derive AuthPermission) or `Vec<String>`", f.name),
-                    );
-                }
-            }
-            Some(FieldRole::User) if !matches!(&f.ty, Type::Named { .. }) => {
-                cx.error_at(
-                    ty_span_of(&f.name),
-                    "`session.user` must be a struct that derives AuthSessionUser",
-                );
-            }
-            Some(FieldRole::User) | None => {}
-        }
-        // next-auth's own members keep their types.
-        if f.targets.wire && f.ts_type.is_none() {
-            if let Some(NextAuthMember {
-                base,
-                decl,
-                matches,
-            }) = next_auth_member(kind, &f.wire)
-            {
-                if !matches(&f.ty) {
-                    cx.error_at(
-                        ty_span_of(&f.name),
-                        format!("field `{}` collides with next-auth's `{base}.{decl}`: its type must match", f.name),
-                    );
-                }
-            }
-        }
-        if kind == ItemKind::User
-            && f.wire == "id"
-            && f.targets.wire
-            && f.presence != Presence::Required
-            && f.ts_type.is_none()
-        {
-            cx.error_at(
-                ty_span_of(&f.name),
-                "the user `id` is required (next-auth's `User.id: string`): it cannot be an Option",
-            );
-        }
+    if kind == ItemKind::User
+        && f.wire == "id"
+        && f.targets.wire
+        && f.presence != Presence::Required
+        && f.ts_type.is_none()
+    {
+        cx.error_at(
+            ty_span,
+            "the user `id` is required (next-auth's `User.id: string`): it cannot be an Option",
+        );
     }
 }

@@ -18,8 +18,6 @@ mod lower;
 pub mod source;
 mod ty;
 
-pub use lower::{next_auth_member, NextAuthMember};
-
 use crate::model::ItemKind;
 
 /// Parses one derive input as `kind`, for the derives. On error, returns every error and, when

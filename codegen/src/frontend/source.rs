@@ -9,7 +9,8 @@ use std::sync::Arc;
 use proc_macro2::Span;
 use syn::punctuated::Punctuated;
 
-use super::{check, ctxt::Ctxt, lower};
+use super::check::{self, Checked};
+use super::{ctxt::Ctxt, lower};
 use crate::diag::Diagnostic;
 use crate::model::{ItemKind, Loc, Model};
 
@@ -33,7 +34,7 @@ pub struct Source {
 /// let model = parse_sources(&[src]).unwrap();
 /// assert_eq!(model.items[0].variants()[1].wire, "Admin");
 /// ```
-pub fn parse_sources(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
+pub fn parse_sources(sources: &[Source]) -> Result<Checked, Vec<Diagnostic>> {
     // syn parses recursively: deeply nested input is refused up front, and parsing runs on a
     // thread with a large stack so that any input short of that limit cannot overflow it.
     let mut errors = Vec::new();
@@ -110,7 +111,7 @@ fn too_deep(text: &str) -> Option<usize> {
     None
 }
 
-fn parse_sources_on_this_thread(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
+fn parse_sources_on_this_thread(sources: &[Source]) -> Result<Checked, Vec<Diagnostic>> {
     let mut model = Model::default();
     let mut errors = Vec::new();
     let mut unmarked = BTreeSet::new();
@@ -151,10 +152,7 @@ fn parse_sources_on_this_thread(sources: &[Source]) -> Result<Model, Vec<Diagnos
         ));
     }
     if errors.is_empty() {
-        errors.extend(check::check_model(&model, &unmarked));
-    }
-    if errors.is_empty() {
-        Ok(model)
+        check::check_with(model, &unmarked)
     } else {
         Err(errors)
     }

@@ -19,7 +19,8 @@ pub mod schema;
 
 use crate::config::{Config, Dialect};
 use crate::diag::Diagnostic;
-use crate::model::Model;
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
 use crate::output::{OutputFile, GENERATED_MARK};
 
 /// The whole schema of `schema` in dialect `d`, as one file's contents.
@@ -36,7 +37,10 @@ pub fn render_schema(d: Dialect, schema: &schema::Schema) -> String {
 
 /// Renders the whole current schema for each configured dialect under `config.sql.schema_dir`,
 /// as `<dialect>.sql`.
-pub fn render_schemas(model: &Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub fn render_schemas(
+    model: &Checked,
+    config: &Config,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let schema = schema::build(model, config)?;
     Ok(config
         .sql
@@ -47,4 +51,23 @@ pub fn render_schemas(model: &Model, config: &Config) -> Result<Vec<OutputFile>,
             contents: render_schema(*d, &schema),
         })
         .collect())
+}
+
+/// The SQL schema output: one `<dialect>.sql` per configured dialect (see [`render_schemas`]).
+///
+/// ```
+/// use authgen_codegen::{config::Config, emit::Emitter, frontend::check::check, model::Model, sql::SqlSchemas};
+/// let files = SqlSchemas.emit(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// assert_eq!(files[0].path, std::path::Path::new("schema/sqlite.sql"));
+/// ```
+pub struct SqlSchemas;
+
+impl Emitter for SqlSchemas {
+    fn name(&self) -> &'static str {
+        "sql"
+    }
+
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        render_schemas(model, config)
+    }
 }

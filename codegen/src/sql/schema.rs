@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
+use crate::frontend::check::Checked;
 use crate::model::{DefaultValue, Field, Item, ItemKind, Loc, Model, SqlTypes, Type};
 
 /// The longest identifier every dialect accepts (PostgreSQL: 63 bytes, MySQL: 64).
@@ -312,12 +313,14 @@ pub fn enum_type_name(rust_name: &str) -> String {
 /// use authgen_codegen::config::Config;
 /// use authgen_codegen::model::Model;
 /// use authgen_codegen::sql::schema::build;
-/// let schema = build(&Model::default(), &Config::default()).unwrap();
+/// let model = authgen_codegen::frontend::check::check(Model::default()).unwrap();
+/// let schema = build(&model, &Config::default()).unwrap();
 /// assert_eq!(schema.preset, "pg-adapter");
 /// let names: Vec<&str> = schema.tables.iter().map(|t| t.name.as_str()).collect();
 /// assert_eq!(names, ["users", "accounts", "sessions", "verification_token"]);
 /// ```
-pub fn build(model: &Model, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
+pub fn build(model: &Checked, config: &Config) -> Result<Schema, Vec<Diagnostic>> {
+    let model: &Model = model;
     let names = table_names(model, config).map_err(|d| vec![d])?;
     let ids = Ids::of(&names);
     let mut errors = Vec::new();
@@ -433,14 +436,8 @@ fn user_table(
         for field in user.fields().iter().filter(|f| f.targets.db) {
             let name = authgen_naming::column_name(&field.wire, field.column.as_deref());
             if standard.contains(name) {
-                // The preset owns the Auth.js columns: the adapters read them as they are.
-                continue;
-            }
-            if table.columns.iter().any(|c| c.name == name) {
-                errors.push(Diagnostic::new(
-                    field.loc.clone(),
-                    format!("two fields of `{}` map to the column `{name}`", user.name),
-                ));
+                // The preset owns the Auth.js columns: the adapters read them as they are. The
+                // check guarantees that only next-auth's own member maps onto one.
                 continue;
             }
             match user_column(model, user, field, name, enums) {

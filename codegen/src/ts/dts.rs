@@ -6,7 +6,11 @@ use std::fmt::Write as _;
 
 use crate::config::{Config, NextAuth};
 use crate::diag::Diagnostic;
-use crate::model::{Def, Field, FieldRole, Item, ItemKind, Model, Type};
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
+use crate::model::{Def, FieldRole, Item, Loc, Model};
+use crate::nextauth::{self, DeclTy, Iface};
+use crate::output::OutputFile;
 
 use super::types::{jsdoc, property_key, string_literal, Mapper, Member, Side, Ts};
 
@@ -32,6 +36,10 @@ struct Out {
     docs: Vec<String>,
     /// When set, next-auth's own declaration is kept and this comment says why.
     kept: Option<String>,
+    /// The Rust field it comes from (for a flattened struct, the inner struct's field).
+    field: String,
+    /// Where that field is.
+    loc: Option<Loc>,
 }
 
 impl Out {
@@ -55,101 +63,116 @@ struct Base {
     own: bool,
 }
 
-fn s() -> Ts {
-    Ts::Prim("string")
-}
-
-fn sn() -> Ts {
-    Ts::Prim("string").or_null()
-}
-
-fn base_user(v: NextAuth) -> Base {
+/// next-auth's declaration of `iface` in version `v` (see [`crate::nextauth`]).
+fn base(iface: Iface, v: NextAuth) -> Base {
+    let ty = |t: DeclTy| match t {
+        DeclTy::String => Ts::Prim("string"),
+        DeclTy::StringOrNull => Ts::Prim("string").or_null(),
+        DeclTy::Number => Ts::Prim("number"),
+        DeclTy::DateOrNull => Ts::Prim("Date").or_null(),
+    };
     Base {
-        iface: "DefaultUser",
-        members: vec![
-            ("id", Member::new(v == NextAuth::V5, s())),
-            ("name", Member::new(true, sn())),
-            ("email", Member::new(true, sn())),
-            ("image", Member::new(true, sn())),
-        ],
-        own: false,
+        iface: iface.declared_by(),
+        members: nextauth::members(iface, v)
+            .iter()
+            .map(|d| (d.key, Member::new(d.optional, ty(d.ty))))
+            .collect(),
+        own: iface.declares_own(),
     }
 }
 
-fn base_session_user_v4() -> Base {
-    Base {
-        iface: "DefaultSession[\"user\"]",
-        members: vec![
-            ("name", Member::new(true, sn())),
-            ("email", Member::new(true, sn())),
-            ("image", Member::new(true, sn())),
-        ],
-        own: false,
-    }
-}
+/// The `next-auth.d.ts` output: next-auth's interfaces augmented with the model's members.
+///
+/// ```
+/// use authgen_codegen::{config::Config, emit::Emitter, frontend::check::check, model::Model, ts::Dts};
+/// let files = Dts.emit(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
+/// ```
+pub struct Dts;
 
-fn base_session() -> Base {
-    Base {
-        iface: "DefaultSession",
-        members: vec![("expires", Member::new(false, s()))],
-        own: false,
+impl Emitter for Dts {
+    fn name(&self) -> &'static str {
+        super::DTS_FILE
     }
-}
 
-fn base_jwt(v: NextAuth) -> Base {
-    let mut members = vec![
-        ("name", Member::new(true, sn())),
-        ("email", Member::new(true, sn())),
-        ("picture", Member::new(true, sn())),
-        ("sub", Member::new(true, s())),
-    ];
-    if v == NextAuth::V5 {
-        members.push(("iat", Member::new(true, Ts::Prim("number"))));
-        members.push(("exp", Member::new(true, Ts::Prim("number"))));
-        members.push(("jti", Member::new(true, s())));
-    }
-    Base {
-        iface: "DefaultJWT",
-        members,
-        own: false,
-    }
-}
-
-fn base_adapter_user() -> Base {
-    Base {
-        iface: "AdapterUser",
-        members: vec![
-            ("id", Member::new(false, s())),
-            ("email", Member::new(false, s())),
-            (
-                "emailVerified",
-                Member::new(false, Ts::Prim("Date").or_null()),
-            ),
-        ],
-        own: true,
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let contents = render(model, config, &super::header())?;
+        Ok(vec![OutputFile {
+            path: config.typescript.out_dir.join(super::DTS_FILE),
+            contents,
+        }])
     }
 }
 
 /// Renders `next-auth.d.ts`.
-pub(crate) fn render(
-    model: &Model,
-    config: &Config,
-    header: &str,
-) -> Result<String, Vec<Diagnostic>> {
+fn render(model: &Model, config: &Config, header: &str) -> Result<String, Vec<Diagnostic>> {
     let v = config.next_auth;
     let mut m = Mapper::new(model);
     let mut errors = Vec::new();
-
-    // Top-level types: role, permission, AuthType items.
-    let mut top = String::new();
-    for item in &model.items {
-        let alias = matches!(
-            item.kind,
-            ItemKind::Role | ItemKind::Permission | ItemKind::Type
-        );
-        if !alias {
-            continue;
+    let top = top_level(&mut m, &mut errors);
+    let session_user_members: Vec<Out> = match model.session_user() {
+        Some(su) => members(&mut m, &mut errors, su, Side::Wire),
+        None => Vec::new(),
+    };
+    let user_members = match model.user() {
+        Some(user) => user_members(&mut m, &mut errors, user, &session_user_members, v),
+        None => Vec::new(),
+    };
+    let session_block = match model.session() {
+        Some(session) => {
+            let users = (session_user_members.as_slice(), user_members.as_slice());
+            session_block(&mut m, &mut errors, session, users, v)
         }
+        None => String::new(),
+    };
+    let user_block = match model.user() {
+        Some(user) => interface("User", &user.docs, &user_members),
+        None => String::new(),
+    };
+    let jwt_block = match model.jwt() {
+        Some(jwt) => {
+            let jm = members(&mut m, &mut errors, jwt, Side::Wire);
+            let jm = check_base(&mut errors, jwt, jm, &base(Iface::Jwt, v), "JWT");
+            interface("JWT", &jwt.docs, &jm)
+        }
+        None => String::new(),
+    };
+    let adapter_block = match model.user() {
+        Some(user) => adapter_block(&mut m, &mut errors, user, &user_members, v),
+        None => String::new(),
+    };
+    errors.append(&mut m.errors);
+    let mut unique: Vec<Diagnostic> = Vec::new();
+    for e in errors {
+        if !unique.contains(&e) {
+            unique.push(e);
+        }
+    }
+    if !unique.is_empty() {
+        return Err(unique);
+    }
+    let blocks = Blocks {
+        session: session_block,
+        user: user_block,
+        jwt: jwt_block,
+        adapter: adapter_block,
+    };
+    Ok(file(header, config, &m, &top, blocks))
+}
+
+/// The bodies of the `declare module` blocks.
+struct Blocks {
+    session: String,
+    user: String,
+    jwt: String,
+    adapter: String,
+}
+
+/// The top-level types: role, permission and `AuthType` items.
+fn top_level(m: &mut Mapper<'_>, errors: &mut Vec<Diagnostic>) -> String {
+    let model = m.model;
+    let mut top = String::new();
+    for item in model.items.iter().filter(|i| i.kind.is_nestable()) {
         if RESERVED.contains(&item.name.as_str()) {
             errors.push(Diagnostic::new(
                 item.loc.clone(),
@@ -163,17 +186,15 @@ pub(crate) fn render(
         top.push('\n');
         top.push_str(&jsdoc(&item.docs, ""));
         match &item.def {
+            Def::Enum { variants } if variants.is_empty() => {
+                let _ = writeln!(top, "export type {} = never;", item.name);
+            }
             Def::Enum { variants } => {
-                if variants.is_empty() {
-                    let _ = writeln!(top, "export type {} = never;", item.name);
-                } else {
-                    let lits: Vec<String> =
-                        variants.iter().map(|v| string_literal(&v.wire)).collect();
-                    let _ = writeln!(top, "export type {} = {};", item.name, lits.join(" | "));
-                }
+                let lits: Vec<String> = variants.iter().map(|v| string_literal(&v.wire)).collect();
+                let _ = writeln!(top, "export type {} = {};", item.name, lits.join(" | "));
             }
             Def::Struct { .. } => {
-                let members = members(&mut m, &mut errors, item, Side::Wire);
+                let members = members(m, errors, item, Side::Wire);
                 let _ = writeln!(top, "export interface {} {{", item.name);
                 for o in &members {
                     o.write(&mut top, "  ");
@@ -182,133 +203,122 @@ pub(crate) fn render(
             }
         }
     }
+    top
+}
 
-    // next-auth `User` (wire fields; dates that are also columns may be `Date` there, because
-    // adapters return rows through the same type).
-    let user_item = model.user();
-    let session_user_item = model.session_user();
-    let session_user_members: Vec<Out> = match session_user_item {
-        Some(su) => members(&mut m, &mut errors, su, Side::Wire),
-        None => Vec::new(),
-    };
-    let mut user_members: Vec<Out> = Vec::new();
-    if let Some(user) = user_item {
-        let wire = members(&mut m, &mut errors, user, Side::Wire);
-        let db: BTreeMap<String, Member> = members(&mut m, &mut Vec::new(), user, Side::Db)
-            .into_iter()
-            .map(|o| (o.key, o.member))
-            .collect();
-        for mut o in wire {
-            if let Some(dbm) = db.get(&o.key) {
-                if !dbm.ty.assignable_to(&o.member.ty) {
-                    o.member.ty = o.member.ty.clone().or(dbm.ty.clone());
-                }
+/// next-auth `User`: wire fields; dates that are also columns may be `Date` there, because
+/// adapters return rows through the same type.
+fn user_members<'a>(
+    m: &mut Mapper<'a>,
+    errors: &mut Vec<Diagnostic>,
+    user: &'a Item,
+    session_user_members: &[Out],
+    v: NextAuth,
+) -> Vec<Out> {
+    let wire = members(m, errors, user, Side::Wire);
+    let db: BTreeMap<String, Member> = members(m, &mut Vec::new(), user, Side::Db)
+        .into_iter()
+        .map(|o| (o.key, o.member))
+        .collect();
+    let mut out = Vec::new();
+    for mut o in wire {
+        if let Some(dbm) = db.get(&o.key) {
+            if !dbm.ty.assignable_to(&o.member.ty) {
+                o.member.ty = o.member.ty.clone().or(dbm.ty.clone());
             }
-            if v == NextAuth::V5 {
-                // v5 types `session.user` as `User`: a field the session user does not carry
-                // (with a fitting type) must be optional on `User`.
-                let carried = session_user_members
-                    .iter()
-                    .any(|su| su.key == o.key && su.member.fits(&o.member));
-                if !carried {
-                    o.member.optional = true;
-                }
-            }
-            user_members.push(o);
         }
-        user_members = check_base(&mut errors, user, user_members, &base_user(v), "User");
+        if v == NextAuth::V5 {
+            // v5 types `session.user` as `User`: a field the session user does not carry
+            // (with a fitting type) must be optional on `User`.
+            let carried = session_user_members
+                .iter()
+                .any(|su| su.key == o.key && su.member.fits(&o.member));
+            if !carried {
+                o.member.optional = true;
+            }
+        }
+        out.push(o);
     }
+    check_base(errors, user, out, &base(Iface::User, v), "User")
+}
 
-    // Session and session.user.
-    let mut session_block = String::new();
-    if let Some(session) = model.session() {
-        let user_field = session.field_with_role(FieldRole::User);
-        let mut tops: Vec<Out> = Vec::new();
-        for o in members(&mut m, &mut errors, session, Side::Wire) {
-            if user_field.is_some_and(|f| f.wire == o.key) {
-                continue;
-            }
-            tops.push(o);
+/// `interface Session { ... }` with `session.user` inline. `users` is (session user members,
+/// user members).
+fn session_block<'a>(
+    m: &mut Mapper<'a>,
+    errors: &mut Vec<Diagnostic>,
+    session: &'a Item,
+    users: (&[Out], &[Out]),
+    v: NextAuth,
+) -> String {
+    let user_field = session.field_with_role(FieldRole::User);
+    let tops: Vec<Out> = members(m, errors, session, Side::Wire)
+        .into_iter()
+        .filter(|o| user_field.is_none_or(|f| f.wire != o.key))
+        .collect();
+    let tops = check_base(errors, session, tops, &base(Iface::Session, v), "Session");
+    let mut block = String::new();
+    let _ = writeln!(block, "  interface Session {{");
+    // The check guarantees that `session.user` names the session user struct.
+    let su = user_field.and_then(|uf| Some((uf, m.model.get(uf.ty.named()?)?)));
+    if let Some((uf, su)) = su {
+        let sum = session_user_members_checked(errors, su, users.0, users.1, v);
+        block.push_str(&jsdoc(&uf.docs, "    "));
+        let opt = if uf.presence.is_optional() { "?" } else { "" };
+        let _ = writeln!(block, "    {}{opt}: {{", property_key(&uf.wire));
+        for o in &sum {
+            o.write(&mut block, "      ");
         }
-        let tops = check_base(&mut errors, session, tops, &base_session(), "Session");
-        let _ = writeln!(session_block, "  interface Session {{");
-        if let Some(uf) = user_field {
-            let su_name = match &uf.ty {
-                Type::Named { name } => Some(name.as_str()),
-                _ => None,
-            };
-            let su_item = su_name.and_then(|n| model.get(n));
-            match su_item {
-                Some(su) if su.kind == ItemKind::SessionUser => {
-                    let sum = session_user_members_checked(
-                        &mut errors,
-                        su,
-                        &session_user_members,
-                        &user_members,
-                        v,
-                    );
-                    session_block.push_str(&jsdoc(&uf.docs, "    "));
-                    let opt = if uf.presence.is_optional() { "?" } else { "" };
-                    let _ = writeln!(session_block, "    {}{opt}: {{", property_key(&uf.wire));
-                    for o in &sum {
-                        o.write(&mut session_block, "      ");
-                    }
-                    let null = if uf.presence.is_nullable() { " | null" } else { "" };
-                    let _ = writeln!(session_block, "    }} & DefaultSession[\"user\"]{null};");
-                }
-                _ => errors.push(Diagnostic::new(
-                    uf.ty_loc.clone().or_else(|| uf.loc.clone()),
-                    format!(
-                        "`{}.{}` is the session's user, so its type must be the struct that derives `AuthSessionUser`",
-                        session.name, uf.name
-                    ),
-                )),
-            }
-        }
-        for o in &tops {
-            o.write(&mut session_block, "    ");
-        }
-        session_block.push_str("  }\n");
+        let null = if uf.presence.is_nullable() {
+            " | null"
+        } else {
+            ""
+        };
+        let _ = writeln!(block, "    }} & DefaultSession[\"user\"]{null};");
     }
-
-    let mut user_block = String::new();
-    if let Some(user) = user_item {
-        user_block.push_str(&jsdoc(&user.docs, "  "));
-        let _ = writeln!(user_block, "  interface User {{");
-        for o in &user_members {
-            o.write(&mut user_block, "    ");
-        }
-        user_block.push_str("  }\n");
+    for o in &tops {
+        o.write(&mut block, "    ");
     }
+    block.push_str("  }\n");
+    block
+}
 
-    let mut jwt_block = String::new();
-    if let Some(jwt) = model.jwt() {
-        let jm = members(&mut m, &mut errors, jwt, Side::Wire);
-        let jm = check_base(&mut errors, jwt, jm, &base_jwt(v), "JWT");
-        jwt_block.push_str(&jsdoc(&jwt.docs, "  "));
-        let _ = writeln!(jwt_block, "  interface JWT {{");
-        for o in &jm {
-            o.write(&mut jwt_block, "    ");
-        }
-        jwt_block.push_str("  }\n");
+/// `interface <name> { ... }` with the item's docs.
+fn interface(name: &str, docs: &[String], members: &[Out]) -> String {
+    let mut block = jsdoc(docs, "  ");
+    let _ = writeln!(block, "  interface {name} {{");
+    for o in members {
+        o.write(&mut block, "    ");
     }
+    block.push_str("  }\n");
+    block
+}
 
-    let mut adapter_block = String::new();
-    if let Some(user) = user_item {
-        let am = members(&mut m, &mut Vec::new(), user, Side::Db);
-        let am = check_base(&mut errors, user, am, &base_adapter_user(), "AdapterUser");
-        // Inherited from the augmented `User`: must fit.
-        let mut inherited = base_user(v).members;
-        for o in &user_members {
-            inherited.retain(|(k, _)| *k != o.key);
-        }
-        let mut fitted = Vec::new();
-        for o in am {
-            if o.kept.is_some() {
-                fitted.push(o);
-                continue;
-            }
-            let base = user_members
+/// `interface AdapterUser { ... }`: the user's columns, which must fit the augmented `User`
+/// they inherit from; empty when no member is left.
+fn adapter_block<'a>(
+    m: &mut Mapper<'a>,
+    errors: &mut Vec<Diagnostic>,
+    user: &'a Item,
+    user_members: &[Out],
+    v: NextAuth,
+) -> String {
+    let am = members(m, &mut Vec::new(), user, Side::Db);
+    let am = check_base(
+        errors,
+        user,
+        am,
+        &base(Iface::AdapterUser, v),
+        "AdapterUser",
+    );
+    // Inherited from the augmented `User`: must fit.
+    let mut inherited = base(Iface::User, v).members;
+    inherited.retain(|(k, _)| !user_members.iter().any(|o| o.key == *k));
+    let mut fitted = Vec::new();
+    for o in am {
+        let base = match &o.kept {
+            Some(_) => None,
+            None => user_members
                 .iter()
                 .find(|u| u.key == o.key)
                 .map(|u| u.member.clone())
@@ -317,43 +327,36 @@ pub(crate) fn render(
                         .iter()
                         .find(|(k, _)| *k == o.key)
                         .map(|(_, mb)| mb.clone())
-                });
-            if let Some(base) = base {
-                if !o.member.fits(&base) {
-                    errors.push(conflict(
-                        user,
-                        &o,
-                        "AdapterUser",
-                        "User",
-                        &base,
-                        "AdapterUser extends User",
-                    ));
-                    continue;
-                }
-            }
-            fitted.push(o);
+                }),
+        };
+        if let Some(base) = base.filter(|b| !o.member.fits(b)) {
+            errors.push(conflict(
+                user,
+                &o,
+                "AdapterUser",
+                "User",
+                &base,
+                "AdapterUser extends User",
+            ));
+            continue;
         }
-        if !fitted.is_empty() {
-            let _ = writeln!(adapter_block, "  interface AdapterUser {{");
-            for o in &fitted {
-                o.write(&mut adapter_block, "    ");
-            }
-            adapter_block.push_str("  }\n");
-        }
+        fitted.push(o);
     }
+    if fitted.is_empty() {
+        return String::new();
+    }
+    let mut block = String::new();
+    let _ = writeln!(block, "  interface AdapterUser {{");
+    for o in &fitted {
+        o.write(&mut block, "    ");
+    }
+    block.push_str("  }\n");
+    block
+}
 
-    errors.append(&mut m.errors);
-    let mut unique: Vec<Diagnostic> = Vec::new();
-    for e in errors {
-        if !unique.contains(&e) {
-            unique.push(e);
-        }
-    }
-    let errors = unique;
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
+/// The whole file: header, imports, top-level types and the `declare module` blocks.
+fn file(header: &str, config: &Config, m: &Mapper<'_>, top: &str, blocks: Blocks) -> String {
+    let v = config.next_auth;
     let mut out = String::new();
     out.push_str(header);
     out.push_str(
@@ -361,7 +364,7 @@ pub(crate) fn render(
          // next-auth's types instead of replacing them. Include it in your tsconfig.\n",
     );
     out.push_str("import type { DefaultSession } from \"next-auth\";\n");
-    if v == NextAuth::V5 && !jwt_block.is_empty() {
+    if v == NextAuth::V5 && !blocks.jwt.is_empty() {
         out.push_str(
             "// next-auth v5 re-exports `@auth/core/jwt`: the `next-auth/jwt` augmentation below takes\n\
              // effect only in a program that imports that module, which this import guarantees.\n",
@@ -380,36 +383,31 @@ pub(crate) fn render(
             string_literal(module)
         );
     }
-    out.push_str(&top);
-
-    let mut modules: Vec<(&str, String)> = Vec::new();
-    let next_auth_body = format!(
-        "{session_block}{}{user_block}",
-        if !session_block.is_empty() && !user_block.is_empty() {
-            "\n"
-        } else {
-            ""
-        }
-    );
-    modules.push(("next-auth", next_auth_body.clone()));
-    modules.push(("next-auth/jwt", jwt_block.clone()));
-    modules.push(("next-auth/adapters", adapter_block.clone()));
+    out.push_str(top);
+    let sep = if !blocks.session.is_empty() && !blocks.user.is_empty() {
+        "\n"
+    } else {
+        ""
+    };
+    let next_auth_body = format!("{}{sep}{}", blocks.session, blocks.user);
+    let mut modules: Vec<(&str, &str)> = vec![
+        ("next-auth", &next_auth_body),
+        ("next-auth/jwt", &blocks.jwt),
+        ("next-auth/adapters", &blocks.adapter),
+    ];
     if v == NextAuth::V5 && config.typescript.augment_core {
-        modules.push(("@auth/core/types", next_auth_body));
-        modules.push(("@auth/core/jwt", jwt_block));
-        modules.push(("@auth/core/adapters", adapter_block));
+        modules.push(("@auth/core/types", &next_auth_body));
+        modules.push(("@auth/core/jwt", &blocks.jwt));
+        modules.push(("@auth/core/adapters", &blocks.adapter));
     }
-    for (module, body) in modules {
-        if body.is_empty() {
-            continue;
-        }
+    for (module, body) in modules.into_iter().filter(|(_, b)| !b.is_empty()) {
         let _ = write!(
             out,
             "\ndeclare module {} {{\n{body}}}\n",
             string_literal(module)
         );
     }
-    Ok(out)
+    out
 }
 
 /// The session user's members, checked against what next-auth already puts in `session.user`.
@@ -425,6 +423,8 @@ fn session_user_members_checked(
         member: o.member.clone(),
         docs: o.docs.clone(),
         kept: o.kept.clone(),
+        field: o.field.clone(),
+        loc: o.loc.clone(),
     };
     let members: Vec<Out> = members.iter().map(copy).collect();
     match v {
@@ -432,17 +432,17 @@ fn session_user_members_checked(
             errors,
             su,
             members,
-            &base_session_user_v4(),
+            &base(Iface::SessionUser, v),
             "Session[\"user\"]",
         ),
         NextAuth::V5 => {
             // `DefaultSession["user"]` is the augmented `User`.
-            let mut base = base_user(v);
-            base.iface = "User";
+            let mut user = base(Iface::User, v);
+            user.iface = "User";
             for u in user_members {
-                base.members.retain(|(k, _)| *k != u.key);
+                user.members.retain(|(k, _)| *k != u.key);
             }
-            let mut out = check_base(errors, su, members, &base, "Session[\"user\"]");
+            let mut out = check_base(errors, su, members, &user, "Session[\"user\"]");
             out.retain(|o| {
                 if o.kept.is_some() {
                     return true;
@@ -468,10 +468,6 @@ fn session_user_members_checked(
     }
 }
 
-fn field_of<'a>(item: &'a Item, key: &str) -> Option<&'a Field> {
-    item.fields().iter().find(|f| f.wire == key)
-}
-
 fn conflict(
     item: &Item,
     o: &Out,
@@ -480,10 +476,9 @@ fn conflict(
     base: &Member,
     why: &str,
 ) -> Diagnostic {
-    let field = field_of(item, &o.key);
-    let name = field.map_or(o.key.as_str(), |f| f.name.as_str());
+    let name = &o.field;
     Diagnostic::new(
-        field.and_then(|f| f.loc.clone()).or_else(|| item.loc.clone()),
+        o.loc.clone().or_else(|| item.loc.clone()),
         format!(
             "`{}.{name}` would be `{}` in next-auth's `{iface}`, which conflicts with `{}` declared by `{base_iface}`",
             item.name,
@@ -576,18 +571,18 @@ fn members<'a>(
     side: Side,
 ) -> Vec<Out> {
     let mut out: Vec<Out> = Vec::new();
-    let mut seen: Vec<&Item> = vec![item];
-    collect(m, errors, item, side, &mut out, &mut seen);
+    collect(m, errors, item, side, &mut out);
     out
 }
 
+/// Adds the members of `item` to `out`, expanding flattened structs (the check guarantees that
+/// no struct is flattened into itself).
 fn collect<'a>(
     m: &mut Mapper<'a>,
     errors: &mut Vec<Diagnostic>,
     item: &'a Item,
     side: Side,
     out: &mut Vec<Out>,
-    seen: &mut Vec<&'a Item>,
 ) {
     for f in item.fields() {
         let included = match side {
@@ -599,29 +594,14 @@ fn collect<'a>(
             continue;
         }
         if f.flatten {
-            let inner = match &f.ty {
-                Type::Named { name } => m
-                    .model
-                    .get(name)
-                    .filter(|i| matches!(i.def, Def::Struct { .. })),
-                _ => None,
-            };
-            match inner {
-                Some(inner) if seen.iter().any(|s| std::ptr::eq(*s, inner)) => {
-                    errors.push(Diagnostic::new(
-                        f.loc.clone(),
-                        format!("`{}.{}` flattens `{}` into itself", item.name, f.name, inner.name),
-                    ));
-                }
-                Some(inner) => {
-                    seen.push(inner);
-                    collect(m, errors, inner, side, out, seen);
-                    seen.pop();
-                }
+            match f.ty.named().and_then(|n| m.model.get(n)) {
+                Some(inner) => collect(m, errors, inner, side, out),
+                // The check allows a flattened map, whose keys TypeScript cannot list beside
+                // the struct's own.
                 None => errors.push(Diagnostic::new(
                     f.loc.clone(),
                     format!(
-                        "`{}.{}` is `#[serde(flatten)]`: the TypeScript output can flatten only a struct of the model",
+                        "`{}.{}` flattens a map: the TypeScript output cannot declare its keys; give the map a field of its own, or flatten a struct deriving AuthType",
                         item.name, f.name
                     ),
                 )),
@@ -644,6 +624,8 @@ fn collect<'a>(
             member,
             docs: f.docs.clone(),
             kept: None,
+            field: f.name.clone(),
+            loc: f.loc.clone(),
         });
     }
 }

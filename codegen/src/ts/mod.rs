@@ -18,9 +18,13 @@ mod dts;
 mod permissions;
 mod types;
 
+pub use dts::Dts;
+pub use permissions::Permissions;
+
 use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::Model;
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
 use crate::output::{OutputFile, GENERATED_MARK};
 
 /// The declarations file's name inside `[typescript] out_dir`.
@@ -33,30 +37,21 @@ pub fn header() -> String {
     format!("// {GENERATED_MARK} from the Rust model. Do not edit: run `authgen generate`.\n")
 }
 
-/// Renders the TypeScript files for `model` under `config.typescript`.
+/// Renders the TypeScript files for `model` under `config.typescript`: the [`Dts`] and
+/// [`Permissions`] outputs, with the errors of both.
 ///
 /// ```
-/// use authgen_codegen::{config::Config, model::Model, ts};
-/// let files = ts::render(&Model::default(), &Config::default()).unwrap();
+/// use authgen_codegen::{config::Config, frontend::check::check, model::Model, ts};
+/// let files = ts::render(&check(Model::default()).unwrap(), &Config::default()).unwrap();
 /// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
 /// assert!(files[1].contents.contains("export function hasRole("));
 /// ```
-pub fn render(model: &Model, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let header = header();
-    let dir = &config.typescript.out_dir;
-    let dts = dts::render(model, config, &header);
-    let perms = permissions::render(model, &header);
-    match (dts, perms) {
-        (Ok(d), Ok(p)) => Ok(vec![
-            OutputFile {
-                path: dir.join(DTS_FILE),
-                contents: d,
-            },
-            OutputFile {
-                path: dir.join(PERMISSIONS_FILE),
-                contents: p,
-            },
-        ]),
+pub fn render(model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    match (Dts.emit(model, config), Permissions.emit(model, config)) {
+        (Ok(mut d), Ok(p)) => {
+            d.extend(p);
+            Ok(d)
+        }
         (d, p) => {
             let mut errors = d.err().unwrap_or_default();
             errors.extend(p.err().unwrap_or_default());

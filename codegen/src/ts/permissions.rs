@@ -3,8 +3,12 @@
 
 use std::fmt::Write as _;
 
+use crate::config::Config;
 use crate::diag::Diagnostic;
-use crate::model::{FieldRole, Item, ItemKind, Model, Type};
+use crate::emit::Emitter;
+use crate::frontend::check::Checked;
+use crate::model::{FieldRole, Item, ItemKind, Model, Type, Variant};
+use crate::output::OutputFile;
 
 use super::types::{jsdoc, string_literal};
 
@@ -75,14 +79,52 @@ fn typed_permissions(model: &Model, perm: Option<&Item>) -> bool {
         })
 }
 
+/// The `permissions.ts` output: roles, permissions and the checks, without dependencies.
+///
+/// ```
+/// use authgen_codegen::{config::Config, emit::Emitter, frontend::check::check, model::Model, ts::Permissions};
+/// let files = Permissions.emit(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// assert!(files[0].contents.contains("export const ROLES = [] as const;"));
+/// ```
+pub struct Permissions;
+
+impl Emitter for Permissions {
+    fn name(&self) -> &'static str {
+        super::PERMISSIONS_FILE
+    }
+
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let contents = render(model, &super::header())?;
+        Ok(vec![OutputFile {
+            path: config.typescript.out_dir.join(super::PERMISSIONS_FILE),
+            contents,
+        }])
+    }
+}
+
 /// Renders `permissions.ts`.
-pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
+fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
+    let preds = predicates(model)?;
+    let mut out = String::new();
+    out.push_str(header);
+    out.push_str(
+        "/**\n * Roles, permissions and checks over next-auth sessions, JWTs and users. No dependencies:\n * import it on the server, at the edge or in the browser. The checks match the Rust helpers\n * (`authgen::runtime`) exactly; `null` and `undefined` never have access.\n *\n * @module\n */\n",
+    );
+    out.push_str(&roles(model));
+    out.push_str(&permissions(model));
+    out.push_str(&subjects(model));
+    out.push_str(CHECKS);
+    for (name, v) in &preds {
+        out.push_str(&predicate(name, v));
+    }
+    Ok(out)
+}
+
+/// One `is<Role>` helper per role, in order; two roles giving one name are an error.
+fn predicates(model: &Model) -> Result<Vec<(String, &Variant)>, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let role = model.role();
-    let perm = model.permission();
-    let roles = role.map(Item::variants).unwrap_or(&[]);
-    let mut preds: Vec<(String, &crate::model::Variant)> = Vec::new();
-    for v in roles {
+    let mut preds: Vec<(String, &Variant)> = Vec::new();
+    for v in model.role().map(Item::variants).unwrap_or(&[]) {
         let name = predicate_name(&v.name);
         if let Some((_, other)) = preds.iter().find(|(n, _)| *n == name) {
             errors.push(Diagnostic::new(
@@ -96,44 +138,18 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
         }
         preds.push((name, v));
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-
-    let (role_session, role_other) = keys(model, FieldRole::Role);
-    let (perm_session, perm_other) = keys(model, FieldRole::Permissions);
-    let session_key = model
-        .session()
-        .and_then(|s| s.field_with_role(FieldRole::User))
-        .map_or_else(|| "user".to_string(), |f| f.wire.clone());
-    // A JWT or user claim with the session's `user` key would look like a session: then also
-    // require `expires`.
-    let ambiguous = model
-        .items
-        .iter()
-        .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
-        .any(|i| {
-            i.fields()
-                .iter()
-                .any(|f| f.targets.wire && f.wire == session_key)
-        });
-    let is_session = if ambiguous {
-        format!(
-            "{} in subject && \"expires\" in subject",
-            string_literal(&session_key)
-        )
+    if errors.is_empty() {
+        Ok(preds)
     } else {
-        format!("{} in subject", string_literal(&session_key))
-    };
+        Err(errors)
+    }
+}
 
-    let mut out = String::new();
-    out.push_str(header);
-    out.push_str(
-        "/**\n * Roles, permissions and checks over next-auth sessions, JWTs and users. No dependencies:\n * import it on the server, at the edge or in the browser. The checks match the Rust helpers\n * (`authgen::runtime`) exactly; `null` and `undefined` never have access.\n *\n * @module\n */\n",
-    );
-
-    // Roles.
-    out.push('\n');
+/// `ROLES` and `Role`.
+fn roles(model: &Model) -> String {
+    let role = model.role();
+    let roles = role.map(Item::variants).unwrap_or(&[]);
+    let mut out = String::from("\n");
     match role {
         Some(r) => {
             let mut docs = r.docs.clone();
@@ -148,21 +164,22 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
         None => out.push_str("/** Every role: the model has no role enum. */\n"),
     }
     out.push_str("export const ROLES = [");
-    if roles.is_empty() {
-        out.push_str("] as const;\n");
-    } else {
+    if !roles.is_empty() {
         out.push('\n');
         for v in roles {
             out.push_str(&jsdoc(&v.docs, "  "));
             let _ = writeln!(out, "  {},", string_literal(&v.wire));
         }
-        out.push_str("] as const;\n");
     }
+    out.push_str("] as const;\n");
     out.push_str("\n/** A role. */\nexport type Role = (typeof ROLES)[number];\n");
+    out
+}
 
-    // Permissions.
-    out.push('\n');
-    let typed = typed_permissions(model, perm);
+/// `PERMISSIONS` and `Permission`.
+fn permissions(model: &Model) -> String {
+    let perm = model.permission();
+    let mut out = String::from("\n");
     match perm {
         Some(p) => {
             let mut docs = p.docs.clone();
@@ -182,17 +199,22 @@ pub(crate) fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnost
             out.push_str("/** Every permission: the model has no permission enum, permissions are free-form strings. */\nexport const PERMISSIONS: readonly string[] = [];\n");
         }
     }
-    if typed {
+    if typed_permissions(model, perm) {
         out.push_str(
             "\n/** A permission. */\nexport type Permission = (typeof PERMISSIONS)[number];\n",
         );
     } else {
         out.push_str("\n/** A permission: free-form, as the model keeps permissions as strings. */\nexport type Permission = string;\n");
     }
+    out
+}
 
-    // Subjects.
-    let _ = write!(
-        out,
+/// `AuthPrincipal`, `AuthSubject`, the claim keys and `claim`, which reads them.
+fn subjects(model: &Model) -> String {
+    let (role_session, role_other) = keys(model, FieldRole::Role);
+    let (perm_session, perm_other) = keys(model, FieldRole::Permissions);
+    let (session_key, is_session) = session_test(model);
+    format!(
         r#"
 /** What the checks read from a next-auth `JWT` or `User`, or from a `Session`'s `user`. */
 export interface AuthPrincipal {{
@@ -238,60 +260,6 @@ function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: re
   return undefined;
 }}
 
-function rank(role: string): number {{
-  return (ROLES as readonly string[]).indexOf(role);
-}}
-
-function rolesOf(subject: AuthSubject): readonly string[] {{
-  const value = claim(subject, SESSION_ROLE_KEYS, ROLE_KEYS);
-  if (typeof value === "string") {{
-    return [value];
-  }}
-  if (Array.isArray(value)) {{
-    return value.filter((r): r is string => typeof r === "string");
-  }}
-  return [];
-}}
-
-function permissionsOf(subject: AuthSubject): readonly string[] {{
-  const value = claim(subject, SESSION_PERMISSION_KEYS, PERMISSION_KEYS);
-  if (Array.isArray(value)) {{
-    return value.filter((p): p is string => typeof p === "string");
-  }}
-  return [];
-}}
-
-/** Whether `subject` holds `role` or a role above it in the hierarchy. */
-export function hasRole(subject: AuthSubject, role: Role): boolean {{
-  const wanted = rank(role);
-  if (wanted < 0) {{
-    return false;
-  }}
-  return rolesOf(subject).some((mine) => rank(mine) >= wanted);
-}}
-
-/** Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). */
-export function hasPermission(subject: AuthSubject, permission: Permission): boolean {{
-  return permissionsOf(subject).includes(permission);
-}}
-
-/** Whether `subject` holds at least one of `permissions` (false for an empty list). */
-export function hasAnyPermission(subject: AuthSubject, permissions: readonly Permission[]): boolean {{
-  const mine = permissionsOf(subject);
-  return permissions.some((p) => mine.includes(p));
-}}
-
-/**
- * Whether `subject` holds every one of `permissions` (true for an empty list, but only when there
- * is a subject: `null` and `undefined` never have access).
- */
-export function hasAllPermissions(subject: AuthSubject, permissions: readonly Permission[]): boolean {{
-  if (subject === null || subject === undefined || typeof subject !== "object") {{
-    return false;
-  }}
-  const mine = permissionsOf(subject);
-  return permissions.every((p) => mine.includes(p));
-}}
 "#,
         principal_members =
             principal_members(&role_session, &role_other, &perm_session, &perm_other),
@@ -301,27 +269,113 @@ export function hasAllPermissions(subject: AuthSubject, permissions: readonly Pe
         role_other = list(&role_other),
         perm_session = list(&perm_session),
         perm_other = list(&perm_other),
-    );
+    )
+}
 
-    for (name, v) in &preds {
-        let mut docs = vec![format!(
-            "Whether `subject` is at least `{}` (`hasRole(subject, {})`).",
-            v.wire,
-            string_literal(&v.wire)
-        )];
-        if !v.docs.is_empty() {
-            docs.push(String::new());
-            docs.extend(v.docs.iter().cloned());
-        }
-        out.push('\n');
-        out.push_str(&jsdoc(&docs, ""));
-        let _ = writeln!(
-            out,
-            "export function {name}(subject: AuthSubject): boolean {{\n  return hasRole(subject, {});\n}}",
-            string_literal(&v.wire)
-        );
+/// The key of `session.user`, and the TypeScript test that tells a session from a principal.
+fn session_test(model: &Model) -> (String, String) {
+    let session_key = model
+        .session()
+        .and_then(|s| s.field_with_role(FieldRole::User))
+        .map_or_else(|| "user".to_string(), |f| f.wire.clone());
+    // A JWT or user claim with the session's `user` key would look like a session: then also
+    // require `expires`.
+    let ambiguous = model
+        .items
+        .iter()
+        .filter(|i| matches!(i.kind, ItemKind::Jwt | ItemKind::User))
+        .any(|i| {
+            i.fields()
+                .iter()
+                .any(|f| f.targets.wire && f.wire == session_key)
+        });
+    let is_session = if ambiguous {
+        format!(
+            "{} in subject && \"expires\" in subject",
+            string_literal(&session_key)
+        )
+    } else {
+        format!("{} in subject", string_literal(&session_key))
+    };
+    (session_key, is_session)
+}
+
+/// The checks, the same for every model.
+const CHECKS: &str = r#"function rank(role: string): number {
+  return (ROLES as readonly string[]).indexOf(role);
+}
+
+function rolesOf(subject: AuthSubject): readonly string[] {
+  const value = claim(subject, SESSION_ROLE_KEYS, ROLE_KEYS);
+  if (typeof value === "string") {
+    return [value];
+  }
+  if (Array.isArray(value)) {
+    return value.filter((r): r is string => typeof r === "string");
+  }
+  return [];
+}
+
+function permissionsOf(subject: AuthSubject): readonly string[] {
+  const value = claim(subject, SESSION_PERMISSION_KEYS, PERMISSION_KEYS);
+  if (Array.isArray(value)) {
+    return value.filter((p): p is string => typeof p === "string");
+  }
+  return [];
+}
+
+/** Whether `subject` holds `role` or a role above it in the hierarchy. */
+export function hasRole(subject: AuthSubject, role: Role): boolean {
+  const wanted = rank(role);
+  if (wanted < 0) {
+    return false;
+  }
+  return rolesOf(subject).some((mine) => rank(mine) >= wanted);
+}
+
+/** Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). */
+export function hasPermission(subject: AuthSubject, permission: Permission): boolean {
+  return permissionsOf(subject).includes(permission);
+}
+
+/** Whether `subject` holds at least one of `permissions` (false for an empty list). */
+export function hasAnyPermission(subject: AuthSubject, permissions: readonly Permission[]): boolean {
+  const mine = permissionsOf(subject);
+  return permissions.some((p) => mine.includes(p));
+}
+
+/**
+ * Whether `subject` holds every one of `permissions` (true for an empty list, but only when there
+ * is a subject: `null` and `undefined` never have access).
+ */
+export function hasAllPermissions(subject: AuthSubject, permissions: readonly Permission[]): boolean {
+  if (subject === null || subject === undefined || typeof subject !== "object") {
+    return false;
+  }
+  const mine = permissionsOf(subject);
+  return permissions.every((p) => mine.includes(p));
+}
+"#;
+
+/// `is<Role>`: whether the subject is at least that role.
+fn predicate(name: &str, v: &Variant) -> String {
+    let mut docs = vec![format!(
+        "Whether `subject` is at least `{}` (`hasRole(subject, {})`).",
+        v.wire,
+        string_literal(&v.wire)
+    )];
+    if !v.docs.is_empty() {
+        docs.push(String::new());
+        docs.extend(v.docs.iter().cloned());
     }
-    Ok(out)
+    let mut out = String::from("\n");
+    out.push_str(&jsdoc(&docs, ""));
+    let _ = writeln!(
+        out,
+        "export function {name}(subject: AuthSubject): boolean {{\n  return hasRole(subject, {});\n}}",
+        string_literal(&v.wire)
+    );
+    out
 }
 
 fn principal_members(rs: &[String], ro: &[String], ps: &[String], po: &[String]) -> String {

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use crate::diag::Diagnostic;
-use crate::model::{DateFormat, Def, Field, ItemKind, Model, Type};
+use crate::model::{DateFormat, Def, Field, Model, Type};
 
 /// Where a value lives, which decides how dates are typed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,10 +222,10 @@ impl<'a> Mapper<'a> {
             }
             return Ts::Verbatim(ts.to_string());
         }
-        self.ty(owner, field, &field.ty, side)
+        self.ty(field, &field.ty, side)
     }
 
-    fn ty(&mut self, owner: &str, field: &Field, ty: &Type, side: Side) -> Ts {
+    fn ty(&mut self, field: &Field, ty: &Type, side: Side) -> Ts {
         match ty {
             Type::String | Type::Uuid => Ts::Prim("string"),
             Type::Bool => Ts::Prim("boolean"),
@@ -238,56 +238,28 @@ impl<'a> Mapper<'a> {
                 }
             },
             Type::Json => Ts::Prim("unknown"),
-            Type::List { of } => Ts::Array(Box::new(self.ty(owner, field, of, side))),
-            Type::Nullable { of } => self.ty(owner, field, of, side).or_null(),
-            Type::Map { of } => Ts::Record(Box::new(self.ty(owner, field, of, side))),
-            Type::Named { name } => self.named(owner, field, name),
+            Type::List { of } => Ts::Array(Box::new(self.ty(field, of, side))),
+            Type::Nullable { of } => self.ty(field, of, side).or_null(),
+            Type::Map { of } => Ts::Record(Box::new(self.ty(field, of, side))),
+            Type::Named { name } => self.named(field, name),
         }
     }
 
-    fn named(&mut self, owner: &str, field: &Field, name: &str) -> Ts {
+    fn named(&mut self, field: &Field, name: &str) -> Ts {
         if let Some(module) = &field.ts_import {
             if is_identifier(name) {
                 self.imports.insert((module.clone(), name.to_string()));
                 return Ts::Ref(name.to_string());
             }
         }
-        match self.model.get(name) {
-            Some(item) => match (&item.kind, &item.def) {
-                (
-                    ItemKind::Role | ItemKind::Permission | ItemKind::Type,
-                    Def::Enum { variants },
-                ) => Ts::Enum(
-                    item.name.clone(),
-                    variants.iter().map(|v| v.wire.clone()).collect(),
-                ),
-                (ItemKind::Type, Def::Struct { .. }) => Ts::Ref(item.name.clone()),
-                (kind, _) => {
-                    self.errors.push(Diagnostic::new(
-                        field.ty_loc.clone().or_else(|| field.loc.clone()),
-                        format!(
-                            "`{owner}.{}` has type `{name}`, which derives `{}`: only roles, permissions and `AuthType` items can be nested in TypeScript output",
-                            field.name,
-                            kind.derive_name()
-                        ),
-                    ));
-                    Ts::Prim("unknown")
-                }
-            },
-            None => {
-                self.errors.push(
-                    Diagnostic::new(
-                        field.ty_loc.clone().or_else(|| field.loc.clone()),
-                        format!(
-                            "`{owner}.{}` has type `{name}`, which is not part of the model, so its TypeScript type is unknown",
-                            field.name
-                        ),
-                    )
-                    .note(format!("derive `AuthType` on `{name}`, or give the type with `#[auth(ts_type = \"...\")]`"))
-                    .note(format!("for ts-rs bindings: `#[auth(ts_import = \"./bindings/{name}\")]` imports `{name}` from them")),
-                );
-                Ts::Prim("unknown")
-            }
+        // The check guarantees that a named type without `ts_type` is a role, permission or
+        // `AuthType` item of the model.
+        match self.model.get(name).map(|item| &item.def) {
+            Some(Def::Enum { variants }) => Ts::Enum(
+                name.to_string(),
+                variants.iter().map(|v| v.wire.clone()).collect(),
+            ),
+            _ => Ts::Ref(name.to_string()),
         }
     }
 }

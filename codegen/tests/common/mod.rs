@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
+use authgen_codegen::frontend::check::{check, Checked};
 use authgen_codegen::model::Model;
 use authgen_codegen::sql::plan::{plan, snapshot_json, Migration, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema::{self, Schema};
@@ -32,8 +33,13 @@ pub fn config(d: Dialect, preset: &str, webauthn: bool) -> Config {
     c
 }
 
+/// `model`, checked (a fixture that fails the checks is a broken fixture).
+pub fn checked(model: &Model) -> Checked {
+    check(model.clone()).unwrap_or_else(|e| panic!("model errors: {e:?}"))
+}
+
 pub fn build(model: &Model, config: &Config) -> Schema {
-    schema::build(model, config).unwrap_or_else(|e| panic!("schema errors: {e:?}"))
+    schema::build(&checked(model), config).unwrap_or_else(|e| panic!("schema errors: {e:?}"))
 }
 
 /// Writes a migration's files into `dir` (never over an existing file) and the snapshot.

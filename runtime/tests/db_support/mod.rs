@@ -7,9 +7,9 @@ use std::path::PathBuf;
 
 use authgen_codegen::config::Config;
 use authgen_codegen::frontend::source::{parse_sources, Source};
-use authgen_codegen::model::Model;
 use authgen_codegen::sql::plan::{plan, snapshot_json, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema;
+use authgen_codegen::Checked;
 use authgen_runtime::db::{Dialect, Pool, SessionSchema};
 use authgen_testkit::db::{Server, TempDb};
 use chrono::{DateTime, Utc};
@@ -60,7 +60,7 @@ pub fn runtime() -> tokio::runtime::Runtime {
 }
 
 /// The seed model, parsed from `fixtures/seed/model.rs` by authgen's front end.
-pub fn seed_model() -> Model {
+pub fn seed_model() -> Checked {
     let path = authgen_testkit::workspace_root().join("fixtures/seed/model.rs");
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     parse_sources(&[Source {
