@@ -27,6 +27,13 @@ use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, P
 /// let model: Model = checked.into_model();
 /// assert_eq!(model, Model::default());
 /// ```
+///
+/// Nothing else constructs one:
+///
+/// ```compile_fail
+/// use authgen_codegen::{frontend::check::Checked, model::Model};
+/// let unchecked = Checked { model: Model::default() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
     model: Model,
@@ -389,7 +396,8 @@ fn check_field(
                         item.name, field.name
                     ),
                 )
-                .note(hint),
+                .note(hint)
+                .note(format!("for ts-rs bindings: `#[auth(ts_type = \"{name}\", ts_import = \"./bindings/{name}\")]` imports `{name}` from them")),
             );
         }
         return;
