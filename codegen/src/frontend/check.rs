@@ -206,7 +206,8 @@ pub(crate) struct ColumnClash {
 /// field maps onto one of next-auth's own columns only by being that member.
 pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
     let fields = user.fields();
-    let mut taken: Vec<(&str, usize)> = Vec::new();
+    // Column → the field that has it: a map, so that large structs stay linear.
+    let mut taken: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     let help =
         |name: &str| format!("give `{name}` a column of its own with `#[auth(column = \"...\")]`");
@@ -221,7 +222,7 @@ pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
                 ),
                 help: help(&f.name),
             });
-        } else if let Some((_, j)) = taken.iter().find(|(c, _)| *c == column) {
+        } else if let Some(j) = taken.get(column) {
             out.push(ColumnClash {
                 field: i,
                 message: format!(
@@ -238,7 +239,7 @@ pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
                 help: help(&f.name),
             });
         } else {
-            taken.push((column, i));
+            taken.insert(column, i);
         }
     }
     out

@@ -1,5 +1,7 @@
 //! One derive input → one model item, with every per-item check.
 
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
@@ -151,7 +153,9 @@ fn lower_variants(
 ) -> (Vec<Variant>, Vec<syn::Ident>) {
     let derive = kind.derive_name();
     let mut idents = Vec::new();
-    let mut variants = Vec::new();
+    let mut variants: Vec<Variant> = Vec::new();
+    // Wire name → index in `variants`: a map, so that large enums stay linear.
+    let mut by_wire: HashMap<String, usize> = HashMap::new();
     for v in &data.variants {
         attr::auth_variant(cx, &v.attrs);
         let sv = attr::serde_variant(cx, &v.attrs);
@@ -188,7 +192,7 @@ fn lower_variants(
         let wire = sv
             .rename
             .unwrap_or_else(|| rename_all.apply_to_variant(&name));
-        if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
+        if let Some(&prev) = by_wire.get(&wire) {
             cx.error_spanned_by(
                 &v.ident,
                 format!(
@@ -197,6 +201,7 @@ fn lower_variants(
                 ),
             );
         }
+        by_wire.entry(wire.clone()).or_insert(variants.len());
         variants.push(Variant {
             name,
             wire,
@@ -619,13 +624,11 @@ fn check_struct(cx: &Ctxt, c: &mut Container) {
     let span_of = |i: usize| c.fields[i].member.span();
     let ty_span_of = |i: usize| c.fields[i].ty.span();
 
-    // Wire names are unique among wire fields.
+    // Wire names are unique among wire fields (a map, so that large structs stay linear).
+    let mut by_wire: HashMap<&str, &Field> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
         if f.targets.wire && !f.flatten {
-            if let Some(prev) = fields[..i]
-                .iter()
-                .find(|p| p.targets.wire && !p.flatten && p.wire == f.wire)
-            {
+            if let Some(prev) = by_wire.get(f.wire.as_str()) {
                 cx.error_at(
                     span_of(i),
                     format!(
@@ -633,6 +636,8 @@ fn check_struct(cx: &Ctxt, c: &mut Container) {
                         prev.name, f.name, f.wire
                     ),
                 );
+            } else {
+                by_wire.insert(&f.wire, f);
             }
         }
     }
