@@ -329,13 +329,20 @@ fn check_flattened(model: &Model, item: &Item, errors: &mut Vec<Diagnostic>) {
     }
     let mut keys = Vec::new();
     wire_keys(model, item, 0, &mut keys, None);
+    // Key → the indices that write it, in order: a map, so that large structs stay linear.
+    let mut by_key: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, (key, _, _)) in keys.iter().enumerate() {
+        by_key.entry(key).or_default().push(i);
+    }
     for (i, (key, field, via)) in keys.iter().enumerate() {
         let Some(via) = via else { continue };
-        if let Some((_, other, _)) = keys[..i]
-            .iter()
-            .chain(keys[i + 1..].iter().filter(|(_, _, v)| v.is_none()))
-            .find(|(k, _, _)| k == key)
-        {
+        // An earlier key of any kind, else a later one the item writes itself.
+        let same = &by_key[key];
+        let other = match same.first() {
+            Some(&j) if j < i => Some(j),
+            _ => same.iter().copied().find(|&j| j > i && keys[j].2.is_none()),
+        };
+        if let Some((_, other, _)) = other.map(|j| &keys[j]) {
             errors.push(Diagnostic::new(
                 via.loc.clone(),
                 format!(
