@@ -264,21 +264,9 @@ fn lower_fields(
         let ident = f.ident.clone().expect("named field");
         let name = unraw(&ident);
         check_field_options(cx, kind, &a);
-        if a.skip.is_some() {
+        let Some(Targets { wire, db }) = targets(cx, kind, &s, &a) else {
             continue;
-        }
-        let is_user = kind == ItemKind::User;
-        let wire = !(s.skip || a.db_only.is_some());
-        let db = is_user && a.ts_only.is_none();
-        if let (Some(_), Some(t)) = (a.db_only, a.ts_only) {
-            cx.error_at(
-                t,
-                "`db_only` and `ts_only` together leave the field nowhere; use `skip`",
-            );
-        }
-        if !wire && !db {
-            continue;
-        }
+        };
 
         let Some(lowered) = lower_type(cx, f, &s, &a) else {
             continue;
@@ -309,26 +297,40 @@ fn lower_fields(
             ..auth_options(name, &a)
         };
         check_plain_default(cx, owner, &field, &a);
-        let named_leaves = if a.ts_type.is_some() {
-            Vec::new()
-        } else {
-            lowered.named
-        };
-        out.push((
-            field,
-            ast::Field {
-                member: ident,
-                ty: f.ty.clone(),
-                // A special field whose shape the generated code cannot read loses its role in
-                // `check_struct`, so no impl reads it.
-                role,
-                optional: lowered.optional,
-                is_list,
-                named: named_leaves,
+        let tokens = ast::Field {
+            member: ident,
+            ty: f.ty.clone(),
+            // A special field whose shape the generated code cannot read loses its role in
+            // `check_struct`, so no impl reads it.
+            role,
+            optional: lowered.optional,
+            is_list,
+            // A `ts_type` makes the Rust type opaque: no leaf to check at compile time.
+            named: if a.ts_type.is_some() {
+                Vec::new()
+            } else {
+                lowered.named
             },
-        ));
+        };
+        out.push((field, tokens));
     }
     out
+}
+
+/// Where the field appears, or `None` when it appears nowhere (skipped).
+fn targets(cx: &Ctxt, kind: ItemKind, s: &attr::SerdeField, a: &AuthField) -> Option<Targets> {
+    if a.skip.is_some() {
+        return None;
+    }
+    let wire = !(s.skip || a.db_only.is_some());
+    let db = kind == ItemKind::User && a.ts_only.is_none();
+    if let (Some(_), Some(t)) = (a.db_only, a.ts_only) {
+        cx.error_at(
+            t,
+            "`db_only` and `ts_only` together leave the field nowhere; use `skip`",
+        );
+    }
+    (wire || db).then_some(Targets { wire, db })
 }
 
 /// Which special markers some field of the struct carries (then no field gets that meaning by
