@@ -4,7 +4,8 @@
 //! - [`case`]: serde's renaming rules;
 //! - [`ty`]: Rust types → wire types;
 //! - [`lower`]: one derive input → one item, with per-item checks;
-//! - [`check`]: checks across items;
+//! - [`check`]: checks across items, and [`check::Checked`], the model that passed them (the
+//!   only input emitters take);
 //! - [`source`]: whole files → a model (the CLI).
 //!
 //! Errors are collected in a [`ctxt::Ctxt`] so every error of an item is reported at once.
