@@ -84,7 +84,10 @@ pub fn lower(
 
     match (&input.data, kind) {
         (Data::Enum(data), ItemKind::Role | ItemKind::Permission | ItemKind::Type) => {
-            let mut variants = Vec::new();
+            let mut variants: Vec<Variant> = Vec::new();
+            // Wire name → index in `variants`: a map, so that large enums stay linear.
+            let mut by_wire: std::collections::HashMap<String, usize> =
+                std::collections::HashMap::new();
             for v in &data.variants {
                 attr::auth_variant(cx, &v.attrs);
                 let sv = attr::serde_variant(cx, &v.attrs);
@@ -121,7 +124,7 @@ pub fn lower(
                 let wire = sv
                     .rename
                     .unwrap_or_else(|| rename_all.apply_to_variant(&name));
-                if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
+                if let Some(&prev) = by_wire.get(&wire) {
                     cx.error_spanned_by(
                         &v.ident,
                         format!(
@@ -130,6 +133,7 @@ pub fn lower(
                         ),
                     );
                 }
+                by_wire.entry(wire.clone()).or_insert(variants.len());
                 variants.push(Variant {
                     name,
                     wire,

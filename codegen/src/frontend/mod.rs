@@ -14,8 +14,10 @@ mod attr;
 pub mod case;
 pub mod check;
 mod ctxt;
+mod depth;
 mod lower;
 pub mod source;
+mod split;
 mod ty;
 
 pub use lower::{next_auth_member, NextAuthMember};
