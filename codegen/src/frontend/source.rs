@@ -224,7 +224,7 @@ impl Walk<'_> {
         }
         let last = item.last().map_or_else(Span::call_site, TokenTree::span);
         if let Some(item) = self.parse::<syn::Item>(tokens, last) {
-            self.items(std::slice::from_ref(&item));
+            self.items(vec![item]);
         }
     }
 
@@ -236,7 +236,7 @@ impl Walk<'_> {
             None => {
                 let last = item.last().map_or_else(Span::call_site, TokenTree::span);
                 if let Some(item) = self.parse::<syn::Item>(tokens, last) {
-                    self.items(std::slice::from_ref(&item));
+                    self.items(vec![item]);
                 }
             }
             Some(_) if class == Class::Unknown => self.errors.push(Diagnostic::new(
@@ -276,9 +276,9 @@ impl Walk<'_> {
         )
     }
 
-    fn items(&mut self, items: &[syn::Item]) {
+    fn items(&mut self, items: Vec<syn::Item>) {
         for item in items {
-            let attrs: &[syn::Attribute] = match item {
+            let attrs: &[syn::Attribute] = match &item {
                 syn::Item::Struct(s) => &s.attrs,
                 syn::Item::Enum(e) => &e.attrs,
                 syn::Item::Union(u) => &u.attrs,
@@ -290,17 +290,11 @@ impl Walk<'_> {
                 continue;
             }
             match item {
-                syn::Item::Struct(s) => {
-                    self.derive_input(&s.attrs, syn::DeriveInput::from(s.clone()))
-                }
-                syn::Item::Enum(e) => {
-                    self.derive_input(&e.attrs, syn::DeriveInput::from(e.clone()))
-                }
-                syn::Item::Union(u) => {
-                    self.derive_input(&u.attrs, syn::DeriveInput::from(u.clone()))
-                }
+                syn::Item::Struct(s) => self.derive_input(s.into()),
+                syn::Item::Enum(e) => self.derive_input(e.into()),
+                syn::Item::Union(u) => self.derive_input(u.into()),
                 syn::Item::Mod(m) => {
-                    if let Some((_, inner)) = &m.content {
+                    if let Some((_, inner)) = m.content {
                         self.items(inner);
                     }
                 }
@@ -309,7 +303,8 @@ impl Walk<'_> {
         }
     }
 
-    fn derive_input(&mut self, attrs: &[syn::Attribute], input: syn::DeriveInput) {
+    fn derive_input(&mut self, input: syn::DeriveInput) {
+        let attrs = &input.attrs;
         let mut kinds: Vec<(ItemKind, Span)> = Vec::new();
         for attr in attrs.iter().filter(|a| a.path().is_ident("cfg_attr")) {
             let tokens = quote::quote!(#attr).to_string();
