@@ -13,7 +13,7 @@ use syn::punctuated::Punctuated;
 use super::split::{self, Class};
 use super::{check, ctxt::Ctxt, depth, lower};
 use crate::diag::Diagnostic;
-use crate::model::{ItemKind, Loc, Model};
+use crate::model::{Def, ItemKind, Loc, Model};
 
 /// The deepest nesting the front end reads in an item that can hold the model (a struct, enum or
 /// union deriving an authgen trait): brackets, generics and chains of operators or prefixes such
@@ -52,24 +52,25 @@ pub struct Source {
 pub fn parse_sources(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
     // syn parses recursively: items too deep for it are refused or skipped (see `depth`), and
     // parsing runs on a thread with a large stack so that anything short of that cannot overflow.
-    let sources = sources.to_vec();
     let worker = std::thread::Builder::new()
         .name("authgen-parse".into())
         .stack_size(256 << 20);
-    match worker
-        .spawn(move || parse_sources_on_this_thread(&sources))
-        .map(|h| h.join())
-    {
-        Ok(Ok(result)) => result,
-        Ok(Err(_)) => Err(vec![Diagnostic::new(
-            None,
-            "internal error while parsing the input (please report it)",
-        )]),
-        Err(e) => Err(vec![Diagnostic::new(
-            None,
-            format!("cannot start the parser thread: {e}"),
-        )]),
-    }
+    std::thread::scope(|scope| {
+        match worker
+            .spawn_scoped(scope, || parse_sources_on_this_thread(sources))
+            .map(|h| h.join())
+        {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(vec![Diagnostic::new(
+                None,
+                "internal error while parsing the input (please report it)",
+            )]),
+            Err(e) => Err(vec![Diagnostic::new(
+                None,
+                format!("cannot start the parser thread: {e}"),
+            )]),
+        }
+    })
 }
 
 fn parse_sources_on_this_thread(sources: &[Source]) -> Result<Model, Vec<Diagnostic>> {
@@ -343,8 +344,14 @@ impl Walk<'_> {
             }
             [(kind, _)] => {
                 let cx = Ctxt::new();
-                if let Some(c) = lower::lower(&cx, &input, *kind, Some(self.locate)) {
+                if let Some(mut c) = lower::lower(&cx, &input, *kind, Some(self.locate)) {
                     if !cx.has_errors() {
+                        // A model field is large: keep only what is used (a one-field struct
+                        // would otherwise hold room for four).
+                        match &mut c.item.def {
+                            Def::Struct { fields } => fields.shrink_to_fit(),
+                            Def::Enum { variants } => variants.shrink_to_fit(),
+                        }
                         self.model.items.push(c.item);
                     }
                 }
