@@ -59,7 +59,7 @@ impl Level {
         );
         if ch == '#' {
             self.attr_run = Some(self.run);
-        } else if !(ch == '!' && self.attr_run.is_some()) {
+        } else if !(ch == '!' && self.attr_run.map(|r| r + 1) == Some(self.run)) {
             self.attr_run = None;
         }
         let reset = match ch {
