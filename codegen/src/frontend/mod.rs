@@ -5,7 +5,9 @@
 //! - [`ty`]: Rust types → wire types;
 //! - [`lower`]: one derive input → one item, with per-item checks;
 //! - [`check`]: checks across items;
-//! - [`source`]: whole files → a model (the CLI).
+//! - [`source`]: whole files → a model (the CLI): the text is tokenized once, split into items
+//!   without recursion (`split`), and only items below a nesting bound (`depth`,
+//!   [`source::MAX_DEPTH`]) are handed to syn, so no input can overflow the stack.
 //!
 //! Errors are collected in a [`ctxt::Ctxt`] so every error of an item is reported at once.
 
