@@ -248,3 +248,22 @@ fn inline_modules_are_read_in_order() {
     let shebang = format!("#!/usr/bin/env run-cargo-script\n{ROLE}");
     assert_eq!(accepted(&shebang).items.len(), 1);
 }
+
+/// 50k fields: linear time (wire names and spans are looked up in maps), every field kept, and a
+/// conflict still found at the end.
+#[test]
+fn fifty_thousand_fields() {
+    let fields: String = (0..50_000)
+        .map(|i| format!("    pub f{i}: u8,\n"))
+        .collect();
+    let src = format!("#[derive(AuthType)]\n#[serde(rename_all = \"camelCase\")]\npub struct T {{\n{fields}}}{ROLE}");
+    let model = accepted(&src);
+    let t = model.items.iter().find(|i| i.name == "T").unwrap();
+    assert_eq!(t.fields().len(), 50_000);
+    assert_eq!(t.fields()[49_999].wire, "f49999");
+    let clash = format!("#[derive(AuthType)]\npub struct T {{\n{fields}    #[serde(rename = \"f7\")]\n    pub g: u8,\n}}{ROLE}");
+    assert_eq!(
+        errors(&clash),
+        ["m.rs:50004:9: conflicting renames: `f7` and `g` are both written as `f7`"]
+    );
+}

@@ -629,31 +629,33 @@ fn base(kind: ItemKind) -> &'static str {
 fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
     let kind = c.kind;
     let fields = c.item.fields();
+    // Name → syn field (the first of that name), built once so large structs stay linear.
+    let mut by_name: std::collections::HashMap<String, &syn::Field> =
+        std::collections::HashMap::new();
+    for f in &named.named {
+        if let Some(i) = &f.ident {
+            by_name.entry(unraw(i)).or_insert(f);
+        }
+    }
     let span_of = |name: &str| -> Span {
-        named
-            .named
-            .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| unraw(i) == name))
+        by_name
+            .get(name)
             .and_then(|f| f.ident.as_ref())
             .map(|i| i.span())
             .unwrap_or_else(Span::call_site)
     };
     let ty_span_of = |name: &str| -> Span {
-        named
-            .named
-            .iter()
-            .find(|f| f.ident.as_ref().is_some_and(|i| unraw(i) == name))
+        by_name
+            .get(name)
             .map(|f| f.ty.span())
             .unwrap_or_else(Span::call_site)
     };
 
     // Wire names are unique among wire fields, column names among database fields.
-    for (i, f) in fields.iter().enumerate() {
+    let mut by_wire: std::collections::HashMap<&str, &Field> = std::collections::HashMap::new();
+    for f in fields {
         if f.targets.wire && !f.flatten {
-            if let Some(prev) = fields[..i]
-                .iter()
-                .find(|p| p.targets.wire && !p.flatten && p.wire == f.wire)
-            {
+            if let Some(prev) = by_wire.get(f.wire.as_str()).copied() {
                 cx.error_at(
                     span_of(&f.name),
                     format!(
@@ -661,6 +663,8 @@ fn check_struct(cx: &Ctxt, c: &Container, named: &syn::FieldsNamed) {
                         prev.name, f.name, f.wire
                     ),
                 );
+            } else {
+                by_wire.insert(&f.wire, f);
             }
         }
     }
