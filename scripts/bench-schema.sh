@@ -86,20 +86,23 @@ scaled 1000 "$work/seed1000x.rs"
     echo '}'
 } >"$work/enum100k.rs"
 
-echo "| input | bytes | wall (s, best of $runs) | peak RSS (MiB) |"
-echo "|---|---:|---:|---:|"
+echo "| input | bytes | wall (s, best of $runs) | CPU user+sys (s, best) | peak RSS (MiB) |"
+echo "|---|---:|---:|---:|---:|"
 for name in seed seed10x seed100x seed1000x enum100k; do
     if [[ $name == seed ]]; then file="$seed"; else file="$work/$name.rs"; fi
-    best_t="" best_m=""
+    best_t="" best_c="" best_m=""
     for _ in $(seq 1 "$runs"); do
-        if ! /usr/bin/time -f "%e %M" -o "$work/time" "$bin" schema --input "$file" >/dev/null 2>"$work/err"; then
+        if ! /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$bin" schema --input "$file" >/dev/null 2>"$work/err"; then
             echo "error: authgen schema failed on $name:" >&2
             head -5 "$work/err" >&2
             exit 1
         fi
-        read -r t m <"$work/time"
+        read -r t u s m <"$work/time"
+        c="$(awk "BEGIN{print $u + $s}")"
         if [[ -z $best_t ]] || awk "BEGIN{exit !($t < $best_t)}"; then best_t="$t"; fi
+        if [[ -z $best_c ]] || awk "BEGIN{exit !($c < $best_c)}"; then best_c="$c"; fi
         if [[ -z $best_m ]] || ((m < best_m)); then best_m="$m"; fi
     done
-    printf '| %s | %d | %s | %.1f |\n' "$name" "$(wc -c <"$file")" "$best_t" "$(awk "BEGIN{print $best_m/1024}")"
+    printf '| %s | %d | %s | %s | %.1f |\n' "$name" "$(wc -c <"$file")" "$best_t" "$best_c" \
+        "$(awk "BEGIN{print $best_m/1024}")"
 done
