@@ -324,12 +324,7 @@ fn read_states(p: &mut Project<'_>, io: &Io<'_>) -> Result<Vec<DirState>, Vec<Di
         match read_dir_state(d, &ddir, &io.cwd, &mut p.sources) {
             Ok(s) => states.push(s),
             Err(StateError::Snapshot(e)) => errors.push(e),
-            Err(StateError::History(e)) => errors.extend(e.into_iter().map(|d| {
-                let help = d.help.clone().unwrap_or_default();
-                d.help(format!(
-                    "{help}; `authgen migrate new` builds only on the history it wrote"
-                ))
-            })),
+            Err(StateError::History(e)) => errors.extend(e),
         }
     }
     if errors.is_empty() {

@@ -421,3 +421,56 @@ fn refusal(d: Dialect, destructive: &[String]) -> Diagnostic {
     }
     diag
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sql::schema::EnumType;
+
+    fn with_roles(values: &[&str]) -> Schema {
+        Schema {
+            preset: "prisma".into(),
+            enums: vec![EnumType {
+                name: "role".into(),
+                values: values.iter().map(|v| v.to_string()).collect(),
+            }],
+            tables: vec![],
+        }
+    }
+
+    /// A PostgreSQL enum value addition needs `version + 1`: at `i64::MAX` it is an error, not
+    /// a wrapped negative version.
+    #[test]
+    fn no_version_past_the_largest() {
+        let (old, new) = (with_roles(&["USER"]), with_roles(&["USER", "ADMIN"]));
+        let e = plan(Dialect::Postgres, Some(&old), &new, i64::MAX, "x", false).unwrap_err();
+        assert!(e[0].message.contains("leaves no room"), "{e:?}");
+        let m = plan(
+            Dialect::Postgres,
+            Some(&old),
+            &new,
+            i64::MAX - 1,
+            "x",
+            false,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            m.files[0].file_name,
+            format!("{}_x_enum_values.up.sql", i64::MAX - 1)
+        );
+    }
+
+    #[test]
+    fn file_names_follow_sqlx() {
+        assert_eq!(parse_file_name("1_a.sql").unwrap().kind, FileKind::Simple);
+        assert_eq!(
+            parse_file_name("1_a.down.sql").unwrap().kind,
+            FileKind::Down
+        );
+        assert_eq!(parse_file_name("9223372036854775808_a.sql"), None);
+        assert_eq!(parse_file_name("1a.sql"), None);
+        assert_eq!(parse_file_name("_a.sql"), None);
+        assert_eq!(parse_file_name("1_a.up.txt"), None);
+    }
+}
