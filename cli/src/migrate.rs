@@ -395,7 +395,7 @@ fn resume(p: &mut Project<'_>, io: &mut Io<'_>) -> Option<Exit> {
         j.files.len()
     );
     for f in &progress.todo {
-        let _ = writeln!(io.stdout, "created {}", shown(&f.path, &io.cwd));
+        let _ = writeln!(io.stdout, "wrote {}", shown(&f.path, &io.cwd));
     }
     let _ = writeln!(
         io.stdout,

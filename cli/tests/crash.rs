@@ -249,6 +249,33 @@ fn migrate_new_on_a_full_disk_changes_nothing_and_the_rerun_writes_once() {
     assert_eq!(tree(&dir), after, "no duplicate migration");
 }
 
+/// A file where a dialect's directory must go: refused before anything is written, so the
+/// other dialect gets no migration of its own (the "SQLite written, PostgreSQL not").
+#[test]
+fn migrate_new_with_a_file_where_a_directory_must_go_changes_nothing() {
+    let dir = at_v1_model_v2("crash_migrate_enotdir");
+    std::fs::rename(dir.join("migrations/postgres"), dir.join("pg-moved")).unwrap();
+    std::fs::write(dir.join("migrations/postgres"), "").unwrap();
+    let before = tree(&dir);
+    let o = authgen(&dir, &["migrate", "new", "nickname"], &V2, None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stderr),
+        "migrations/postgres:1:1: error: cannot list: Not a directory (os error 20)\n"
+    );
+    assert_eq!(tree(&dir), before);
+    // Put back, the same command writes both dialects at one version.
+    std::fs::remove_file(dir.join("migrations/postgres")).unwrap();
+    std::fs::rename(dir.join("pg-moved"), dir.join("migrations/postgres")).unwrap();
+    let o = authgen(&dir, &["migrate", "new", "nickname"], &V2, None);
+    assert!(o.status.success(), "{}", text(&o));
+    for d in ["postgres", "sqlite"] {
+        assert!(dir
+            .join(format!("migrations/{d}/2_nickname.down.sql"))
+            .exists());
+    }
+}
+
 /// Every step of `migrate new` killed in turn: before the journal nothing visible changed;
 /// after it `migrate check` names the interrupted run; either way the next `migrate new`
 /// leaves exactly what an uninterrupted run leaves.
