@@ -184,6 +184,15 @@ pub fn verify(
 
 /// Verifies a dialect's directory: the snapshot against the files. `Ok(false)` when the snapshot
 /// records no checksums (an unverified history), `Ok(true)` when every file is as recorded.
+///
+/// ```
+/// use authgen_cli::history::{check_dir, History};
+/// // Migrations without a snapshot: authgen cannot tell what they created.
+/// let found = History { files: [("1_a.sql".to_string(), String::new())].into(), newest: Some(1) };
+/// let errors = check_dir(None, &found, "m".as_ref(), "".as_ref()).unwrap_err();
+/// assert!(errors[0].to_string().starts_with("m/1_a.sql:1:1: a migration without authgen.snapshot.json"));
+/// assert_eq!(check_dir(None, &History::default(), "m".as_ref(), "".as_ref()), Ok(true));
+/// ```
 pub fn check_dir(
     snapshot: Option<&Snapshot>,
     history: &History,

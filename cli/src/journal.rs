@@ -138,7 +138,26 @@ pub struct Progress {
     pub conflicts: Vec<Diagnostic>,
 }
 
-/// Compares every file of `j` with the disk.
+/// Compares every file of `j` with the disk: in place, still to write, or changed meanwhile.
+///
+/// ```
+/// use authgen_cli::journal::{self, Journal};
+/// use authgen_codegen::write::{write_all, FileWrite, WriteOptions};
+/// let dir = std::env::temp_dir().join(format!("authgen-doc-journal-{}", std::process::id()));
+/// let files = [
+///     (FileWrite { path: dir.join("1_a.up.sql"), contents: b"SELECT 1;\n".to_vec() }, None),
+///     (FileWrite { path: dir.join("1_a.down.sql"), contents: b"SELECT 1;\n".to_vec() }, None),
+/// ];
+/// let j = Journal::new("a", &dir, &files);
+/// // As if killed after the first rename: the journal and one file are in place.
+/// write_all(&[j.file(&dir), files[0].0.clone()], &WriteOptions::default()).unwrap();
+/// let read = journal::read(&dir, &dir).unwrap().unwrap();
+/// let progress = journal::progress(&read, &dir, &dir);
+/// assert_eq!((progress.done.len(), progress.todo.len()), (1, 1));
+/// journal::complete(&progress, &dir, &WriteOptions::default()).unwrap();
+/// assert!(dir.join("1_a.down.sql").exists() && journal::read(&dir, &dir).unwrap().is_none());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
 pub fn progress(j: &Journal, dir: &Path, cwd: &Path) -> Progress {
     let mut p = Progress::default();
     for e in &j.files {
@@ -182,7 +201,7 @@ pub fn complete(
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(source) => Err(authgen_codegen::write::WriteError {
             path: journal,
-            kind: authgen_codegen::write::WriteErrorKind::Rename,
+            kind: authgen_codegen::write::WriteErrorKind::Remove,
             source,
         }),
     }?;

@@ -41,12 +41,24 @@ fn fail_at(_: &Io<'_>) -> Option<FailAt> {
 
 /// A write error as a diagnostic at the file it was about, with the OS error; says that nothing
 /// was changed.
+///
+/// ```
+/// use authgen_cli::write::{write_all, FileWrite, WriteOptions};
+/// let env = |_: &str| None;
+/// # let (mut i, mut o, mut e) = (std::io::empty(), Vec::new(), Vec::new());
+/// # let io = authgen_cli::Io { stdin: &mut std::io::BufReader::new(&mut i), stdout: &mut o, stderr: &mut e, cwd: "/dev".into(), env: &env, color: false };
+/// let file = FileWrite { path: "/dev/null/x.txt".into(), contents: b"x".to_vec() };
+/// let error = write_all(&[file], &WriteOptions::default()).unwrap_err();
+/// let d = authgen_cli::write::diagnostic(&error, &io);
+/// assert_eq!(d.to_string(), "null/x.txt:1:1: cannot read: Not a directory (os error 20)");
+/// ```
 pub fn diagnostic(e: &WriteError, io: &Io<'_>) -> Diagnostic {
     let what = match e.kind {
         authgen_codegen::write::WriteErrorKind::Read => "cannot read",
         authgen_codegen::write::WriteErrorKind::CreateDir => "cannot create its directory",
         authgen_codegen::write::WriteErrorKind::Write => "cannot write",
         authgen_codegen::write::WriteErrorKind::Rename => "cannot replace",
+        authgen_codegen::write::WriteErrorKind::Remove => "cannot remove",
     };
     Diagnostic::at_file(&shown(&e.path, &io.cwd), format!("{what}: {}", e.source))
         .note("nothing was written: every file is as it was before this run")

@@ -90,6 +90,14 @@ impl std::str::FromStr for FailAt {
 }
 
 /// Options of [`write_all`].
+///
+/// ```
+/// use authgen_codegen::write::{FileWrite, WriteOptions};
+/// let dir = std::env::temp_dir();
+/// let journal = FileWrite { path: dir.join(".pending.json"), contents: b"{}".to_vec() };
+/// let options = WriteOptions { journal: Some(journal), ..WriteOptions::default() };
+/// assert!(options.fail_at.is_none());
+/// ```
 #[derive(Debug, Clone, Default)]
 pub struct WriteOptions {
     /// A file committed (atomically) after every temporary file is written and before the first
@@ -100,6 +108,14 @@ pub struct WriteOptions {
 }
 
 /// What went wrong in [`write_all`], and at which file.
+///
+/// ```
+/// use authgen_codegen::write::{write_all, FileWrite, WriteErrorKind, WriteOptions};
+/// let file = FileWrite { path: "/dev/null/x.txt".into(), contents: b"x".to_vec() };
+/// let e = write_all(&[file], &WriteOptions::default()).unwrap_err();
+/// assert_eq!(e.kind, WriteErrorKind::Read);
+/// assert_eq!(e.to_string(), "cannot read /dev/null/x.txt: Not a directory (os error 20)");
+/// ```
 #[derive(Debug)]
 pub struct WriteError {
     /// The file the step was about (its destination, or the journal).
@@ -121,6 +137,8 @@ pub enum WriteErrorKind {
     Write,
     /// Renaming the temporary file over the destination.
     Rename,
+    /// Removing the journal once every file is in place.
+    Remove,
 }
 
 impl fmt::Display for WriteError {
@@ -130,6 +148,7 @@ impl fmt::Display for WriteError {
             WriteErrorKind::CreateDir => "cannot create the directory of",
             WriteErrorKind::Write => "cannot write",
             WriteErrorKind::Rename => "cannot replace",
+            WriteErrorKind::Remove => "cannot remove",
         };
         write!(f, "{what} {}: {}", self.path.display(), self.source)
     }

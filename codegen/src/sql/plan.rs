@@ -95,6 +95,14 @@ pub fn read_snapshot(text: &str, file: &str) -> Result<Schema, Diagnostic> {
 
 /// Reads and validates a snapshot file: a known format, no duplicate tables, columns or enum
 /// types, the tables the adapters need, well-formed checksums. `file` names it in errors.
+///
+/// ```
+/// use authgen_codegen::{config::Config, frontend::check::check, model::Model};
+/// use authgen_codegen::sql::{plan::{parse_snapshot, snapshot_json}, schema};
+/// let s = schema::build(&check(Model::default()).unwrap(), &Config::default()).unwrap();
+/// let back = parse_snapshot(&snapshot_json(&s), "authgen.snapshot.json").unwrap();
+/// assert_eq!((back.schema, back.migrations), (s, None));
+/// ```
 pub fn parse_snapshot(text: &str, file: &str) -> Result<Snapshot, Diagnostic> {
     let snap: SnapshotFile = serde_json::from_str(text)
         .map_err(|e| Diagnostic::new(None, format!("{file}: not an authgen snapshot: {e}")))?;
