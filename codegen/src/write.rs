@@ -182,6 +182,8 @@ struct Undo<'a> {
     created_dirs: Vec<PathBuf>,
     staged: Vec<Staged<'a>>,
     renamed: usize,
+    /// The journal, once committed: removed last on rollback, since nothing is left to finish.
+    journal: Option<PathBuf>,
 }
 
 impl Undo<'_> {
@@ -195,6 +197,9 @@ impl Undo<'_> {
         }
         for s in &self.staged {
             let _ = fs::remove_file(&s.tmp);
+        }
+        if let Some(j) = &self.journal {
+            let _ = fs::remove_file(j);
         }
         for d in self.created_dirs.iter().rev() {
             let _ = fs::remove_dir(d);
@@ -263,6 +268,7 @@ fn stage_and_commit<'a>(
     }
     if let Some(j) = &options.journal {
         commit_journal(j, &mut undo.created_dirs)?;
+        undo.journal = Some(j.path.clone());
         fail_point(options, Step::Journal);
     }
     rename_all(options, undo)?;
