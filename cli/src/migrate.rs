@@ -1,7 +1,9 @@
 //! `authgen migrate new` and `authgen migrate check`.
 //!
 //! Both diff the model against the snapshot file kept beside the migrations
-//! (`authgen.snapshot.json`); neither needs a database. With one dialect the migrations directory
+//! (`authgen.snapshot.json`), and verify the migration files against the checksums it records
+//! ([`crate::history`]); neither needs a database. `migrate new` writes through a journal
+//! ([`crate::journal`]) so an interrupted run is completed by the next one. With one dialect the migrations directory
 //! holds that dialect's files directly; with several, one sub-directory per dialect
 //! (`migrations/postgres`, ...).
 
@@ -54,9 +56,11 @@ pub struct MigrateArgs {
 #[derive(Debug, clap::Subcommand)]
 enum MigrateCommand {
     /// Write a reversible sqlx migration pair per dialect for the model's changes since the
-    /// snapshot, and update the snapshot.
+    /// snapshot, and update the snapshot: all files or none, one version for every dialect.
+    /// Completes an interrupted earlier run first (`.authgen-pending.json`).
     New(NewArgs),
-    /// Exit 1 when the model has changes that no migration captures.
+    /// Exit 1 when the model has changes that no migration captures, a migration file was
+    /// edited, deleted or added by hand, or a `migrate new` was interrupted.
     Check(CommonArgs),
 }
 
@@ -94,7 +98,7 @@ pub struct NewArgs {
     #[arg(long)]
     pub allow_destructive: bool,
     /// The migration's version (default: `AUTHGEN_MIGRATION_VERSION`, else the UTC time as
-    /// `%Y%m%d%H%M%S`); raised past the newest existing migration.
+    /// `%Y%m%d%H%M%S`); raised past the newest migration of every dialect. Negative is an error.
     #[arg(long, value_name = "VERSION")]
     pub version: Option<i64>,
 }

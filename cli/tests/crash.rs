@@ -327,6 +327,42 @@ fn migrate_new_killed_at_every_step_is_completed_by_the_next_run() {
     }
 }
 
+/// A file the interrupted run already renamed, edited before the rerun: named, nothing written;
+/// abandoning (deleting the journal) leaves a history `migrate check` names the files of.
+#[test]
+fn an_interrupted_migration_edited_meanwhile_is_named() {
+    let dir = at_v1_model_v2("crash_migrate_conflict");
+    let env = [V2[0], ("AUTHGEN_FAIL_AT", "rename:1")];
+    let o = authgen(&dir, &["migrate", "new", "nickname"], &env, None);
+    assert_eq!(o.status.code(), None, "{}", text(&o));
+    let up = dir.join("migrations/postgres/2_nickname.up.sql");
+    std::fs::write(&up, "-- mine\n").unwrap();
+    let before = visible(&dir);
+    let o = authgen(&dir, &["migrate", "new", "nickname"], &V2, None);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.starts_with("migrations/postgres/2_nickname.up.sql:1:1: error: changed since the interrupted `authgen migrate new nickname` began"),
+        "{err}"
+    );
+    assert_eq!(visible(&dir), before);
+    std::fs::remove_file(dir.join("migrations/.authgen-pending.json")).unwrap();
+    let o = authgen(&dir, &["migrate", "check"], &[], None);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).starts_with(
+            "migrations/postgres/2_nickname.up.sql:1:1: error: an up migration without its down"
+        ),
+        "{}",
+        text(&o)
+    );
+    std::fs::remove_file(&up).unwrap();
+    let o = authgen(&dir, &["migrate", "new", "nickname"], &V2, None);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = authgen(&dir, &["migrate", "check"], &[], None);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
 /// An interrupted and resumed `migrate new`, then sqlx's migrator runs the SQLite history.
 #[test]
 fn a_resumed_history_applies_with_sqlx() {
