@@ -170,3 +170,63 @@ fn snapshots_without_checksums_still_load_and_get_them() {
     assert_eq!(out.exit, Exit::Ok);
     assert_eq!(out.stdout, "sqlite: up to date\n");
 }
+
+/// PostgreSQL takes two versions for an enum value addition and SQLite one; the next migration
+/// still gets one version, greater than every dialect's newest.
+#[test]
+fn one_version_for_every_dialect() {
+    let cwd = authgen_testkit::scratch_dir("history_one_version");
+    let v1 = "use authgen::{AuthRole, AuthUser};\n#[derive(AuthRole)]\n#[serde(rename_all = \"SCREAMING_SNAKE_CASE\")]\npub enum Role { User, Admin }\n#[derive(AuthUser)]\npub struct User {\n    pub id: String,\n    pub email: Option<String>,\n    #[auth(default = \"USER\")]\n    pub role: Role,\n}\n";
+    // An enum value and a column: PostgreSQL takes versions 2 and 3, SQLite 2.
+    let v2 = v1.replace("User, Admin", "User, Moderator, Admin").replace(
+        "    pub role: Role,\n",
+        "    pub role: Role,\n    pub nickname: Option<String>,\n",
+    );
+    let v3 = v2.replace(
+        "    pub role: Role,\n",
+        "    pub role: Role,\n    pub bio: Option<String>,\n",
+    );
+    let run = |model: &str, name: &str| {
+        std::fs::write(cwd.join("model.rs"), model).unwrap();
+        let args = [
+            "migrate",
+            "new",
+            name,
+            "--input",
+            "model.rs",
+            "--dialect",
+            "postgres",
+            "--dialect",
+            "sqlite",
+            "--dir",
+            "m",
+        ];
+        let out = run_captured(&args, &cwd, &[("AUTHGEN_MIGRATION_VERSION", "1")], b"");
+        assert_eq!(out.exit, Exit::Ok, "{}", whole(&out));
+    };
+    run(v1, "init");
+    run(&v2, "moderator");
+    run(&v3, "bio");
+    let listing = |d: &str| {
+        let mut v: Vec<String> = std::fs::read_dir(cwd.join("m").join(d))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".up.sql"))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        listing("postgres"),
+        [
+            "1_init.up.sql",
+            "2_moderator_enum_values.up.sql",
+            "3_moderator.up.sql",
+            "4_bio.up.sql"
+        ]
+    );
+    assert_eq!(
+        listing("sqlite"),
+        ["1_init.up.sql", "2_moderator.up.sql", "4_bio.up.sql"]
+    );
+}
