@@ -230,14 +230,18 @@ impl Undo<'_> {
 /// ```
 pub fn write_all(files: &[FileWrite], options: &WriteOptions) -> Result<Vec<Written>, WriteError> {
     let mut undo = Undo::default();
-    let result = stage_and_commit(files, options, &mut undo);
+    let result = stage(files, options, &mut undo).and_then(|written| {
+        commit(options, &mut undo)?;
+        Ok(written)
+    });
     if result.is_err() {
         undo.rollback();
     }
     result
 }
 
-fn stage_and_commit<'a>(
+/// Writes and syncs a temporary file beside every file whose bytes change.
+fn stage<'a>(
     files: &'a [FileWrite],
     options: &WriteOptions,
     undo: &mut Undo<'a>,
@@ -263,8 +267,13 @@ fn stage_and_commit<'a>(
         write_temp(&tmp, &file.contents).map_err(err(&file.path, WriteErrorKind::Write))?;
         fail_point(options, Step::Temp(undo.staged.len()));
     }
+    Ok(written)
+}
+
+/// Commits the journal (if any), renames every staged file into place, removes the journal.
+fn commit(options: &WriteOptions, undo: &mut Undo<'_>) -> Result<(), WriteError> {
     if undo.staged.is_empty() {
-        return Ok(written);
+        return Ok(());
     }
     if let Some(j) = &options.journal {
         commit_journal(j, &mut undo.created_dirs)?;
@@ -278,7 +287,7 @@ fn stage_and_commit<'a>(
         let _ = fs::remove_file(&j.path);
         let _ = sync_dir(parent(&j.path));
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Renames every staged file over its destination, then syncs their directories.
@@ -433,5 +442,93 @@ fn running(pid: u32) -> bool {
 fn fail_point(options: &WriteOptions, step: Step) {
     if options.fail_at == Some(FailAt(step)) {
         std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(label: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("authgen-write-{label}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A rename that fails for real (a directory appeared where the second file goes, after the
+    /// temporary files were written): the first file, already renamed, gets its old bytes back,
+    /// the journal and every temporary file are removed.
+    #[test]
+    fn a_failed_rename_puts_back_what_earlier_renames_replaced() {
+        let dir = scratch("rename");
+        fs::write(dir.join("a.txt"), "old a").unwrap();
+        let files = [
+            FileWrite {
+                path: dir.join("a.txt"),
+                contents: b"new a".to_vec(),
+            },
+            FileWrite {
+                path: dir.join("b.txt"),
+                contents: b"new b".to_vec(),
+            },
+        ];
+        let journal = FileWrite {
+            path: dir.join(".pending"),
+            contents: b"{}".to_vec(),
+        };
+        let options = WriteOptions {
+            journal: Some(journal),
+            fail_at: None,
+        };
+        let mut undo = Undo::default();
+        assert_eq!(
+            stage(&files, &options, &mut undo).unwrap(),
+            [Written::Changed; 2]
+        );
+        fs::create_dir(dir.join("b.txt")).unwrap();
+        fs::write(dir.join("b.txt/keep"), "x").unwrap();
+        let e = commit(&options, &mut undo).unwrap_err();
+        assert_eq!(
+            (e.kind, e.path.clone()),
+            (WriteErrorKind::Rename, dir.join("b.txt"))
+        );
+        assert_eq!(undo.renamed, 1);
+        undo.rollback();
+        let mut names: Vec<String> = fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["a.txt", "b.txt"]);
+        assert_eq!(fs::read(dir.join("a.txt")).unwrap(), b"old a");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    /// A file created by the set is removed again when a later rename fails.
+    #[test]
+    fn a_failed_rename_removes_files_the_set_created() {
+        let dir = scratch("created");
+        let files = [
+            FileWrite {
+                path: dir.join("new/a.txt"),
+                contents: b"a".to_vec(),
+            },
+            FileWrite {
+                path: dir.join("b.txt"),
+                contents: b"b".to_vec(),
+            },
+        ];
+        let mut undo = Undo::default();
+        stage(&files, &WriteOptions::default(), &mut undo).unwrap();
+        fs::create_dir_all(dir.join("b.txt/x")).unwrap();
+        assert!(commit(&WriteOptions::default(), &mut undo).is_err());
+        undo.rollback();
+        assert!(
+            !dir.join("new").exists(),
+            "the file and the directory created for it are gone"
+        );
+        fs::remove_dir_all(&dir).unwrap();
     }
 }
