@@ -82,16 +82,22 @@ pub fn export(
             .collect::<Vec<_>>()
             .join("\n")
     })?;
-    let mut written = Vec::new();
-    for file in files {
-        let path = base_dir.join(&file.path);
-        match authgen_codegen::write::write_if_changed(&path, file.contents.as_bytes()) {
-            Ok(authgen_codegen::write::Written::Changed) => written.push(path),
-            Ok(authgen_codegen::write::Written::Unchanged) => {}
-            Err(e) => return Err(format!("{}: {e}", path.display())),
-        }
-    }
-    Ok(written)
+    use authgen_codegen::write::{write_all, FileWrite, WriteOptions, Written};
+    let writes: Vec<FileWrite> = files
+        .into_iter()
+        .map(|f| FileWrite {
+            path: base_dir.join(&f.path),
+            contents: f.contents.into_bytes(),
+        })
+        .collect();
+    // All or nothing: on an error no file has changed.
+    let outcome = write_all(&writes, &WriteOptions::default()).map_err(|e| e.to_string())?;
+    Ok(writes
+        .into_iter()
+        .zip(outcome)
+        .filter(|(_, w)| *w == Written::Changed)
+        .map(|(f, _)| f.path)
+        .collect())
 }
 
 /// The database session lookup's view of the schema `authgen generate` and `authgen migrate`

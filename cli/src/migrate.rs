@@ -79,11 +79,17 @@ pub struct CommonArgs {
     #[arg(long = "dialect", value_name = "DIALECT")]
     pub dialects: Vec<Dialect>,
     /// The table naming preset: pg-adapter, prisma or drizzle.
-    #[arg(long)]
+    #[arg(long, value_parser = preset_name)]
     pub naming: Option<String>,
     /// The migrations directory (default: `[sql] migrations_dir`).
     #[arg(long)]
     pub dir: Option<PathBuf>,
+}
+
+/// Checks `--naming` when the flags are read, so that a bad name is an error naming it.
+fn preset_name(s: &str) -> Result<String, String> {
+    s.parse::<authgen_codegen::naming::Preset>()?;
+    Ok(s.to_owned())
 }
 
 /// Arguments of `authgen migrate new`.

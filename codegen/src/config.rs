@@ -130,7 +130,9 @@ pub use authgen_naming::Dialect;
 pub struct Sql {
     /// Dialects to generate for.
     pub dialects: Vec<Dialect>,
-    /// Table naming preset: `pg-adapter`, `prisma` or `drizzle`.
+    /// Table naming preset: `pg-adapter`, `prisma` or `drizzle` (checked when the file is read,
+    /// so an unknown name is located at its value).
+    #[serde(deserialize_with = "preset_name")]
     pub naming: String,
     /// Migrations directory; with several dialects, one sub-directory per dialect.
     pub migrations_dir: PathBuf,
@@ -154,6 +156,14 @@ impl Default for Sql {
             tables: Default::default(),
         }
     }
+}
+
+/// Reads `[sql] naming`, refusing a name that is not a preset.
+fn preset_name<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let name = String::deserialize(d)?;
+    name.parse::<authgen_naming::Preset>()
+        .map_err(serde::de::Error::custom)?;
+    Ok(name)
 }
 
 impl Config {
@@ -190,5 +200,18 @@ pub fn loc_of_offset(file: &str, text: &str, offset: usize) -> Loc {
         file: file.into(),
         line,
         column,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_preset_is_located_at_its_value() {
+        let e = Config::parse("[sql]\nnaming = \"rails\"\n", "authgen.toml").unwrap_err();
+        let loc = e.loc.expect("located");
+        assert_eq!((&*loc.file, loc.line, loc.column), ("authgen.toml", 2, 10));
+        assert!(e.message.contains("`rails`"), "{}", e.message);
     }
 }

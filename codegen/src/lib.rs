@@ -17,4 +17,5 @@ pub mod sql;
 pub mod ts;
 pub mod write;
 
+pub use authgen_naming as naming;
 pub use frontend::check::Checked;
