@@ -58,6 +58,16 @@ fn checked(fixture: &str) -> Checked {
 
 /// Writes `next-auth.d.ts` and `schemas.ts` for `fixture` into `dir`; returns the schemas.
 fn write_outputs(fixture: &str, v: NextAuth, exact: bool, dir: &Path) -> String {
+    let schemas = write_model_outputs(&checked(fixture), v, exact, dir);
+    if fixture == "workspace" {
+        use ts_rs::TS;
+        workspace::Address::export_all_to(dir.join("bindings")).expect("ts-rs export");
+    }
+    schemas
+}
+
+/// Writes `next-auth.d.ts` and `schemas.ts` for `model` into `dir`; returns the schemas.
+fn write_model_outputs(model: &Checked, v: NextAuth, exact: bool, dir: &Path) -> String {
     let mut config = Config {
         next_auth: v,
         ..Config::default()
@@ -65,19 +75,14 @@ fn write_outputs(fixture: &str, v: NextAuth, exact: bool, dir: &Path) -> String 
     config.typescript.out_dir = PathBuf::new();
     config.typescript.zod = true;
     config.typescript.zod_exact_optional = exact;
-    let model = checked(fixture);
     std::fs::create_dir_all(dir).unwrap();
     let mut schemas = String::new();
-    for f in Dts.emit(&model, &config).unwrap() {
+    for f in Dts.emit(model, &config).unwrap() {
         std::fs::write(dir.join(&f.path), &f.contents).unwrap();
     }
-    for f in Zod.emit(&model, &config).unwrap() {
+    for f in Zod.emit(model, &config).unwrap() {
         std::fs::write(dir.join(&f.path), &f.contents).unwrap();
         schemas = f.contents;
-    }
-    if fixture == "workspace" {
-        use ts_rs::TS;
-        workspace::Address::export_all_to(dir.join("bindings")).expect("ts-rs export");
     }
     schemas
 }
@@ -274,6 +279,65 @@ fn exact_optional_property_types_needs_zod_exact_optional() {
     let (ok, text) = tsc(&dir, &tsconfig);
     assert!(!ok, "`.optional()` passed under exactOptionalPropertyTypes");
     assert!(text.contains("TS2344") || text.contains("TS2375"), "{text}");
+}
+
+/// A model with recursive `AuthType`s (a tree, and two types that refer to each other).
+const RECURSIVE: &str = r#"
+#[derive(AuthRole, Serialize, Deserialize)]
+pub enum Role { User, Admin }
+#[derive(AuthType, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Node { pub name: String, pub children: Vec<Node>, pub first_child: Option<Box<Node>> }
+#[derive(AuthType, Serialize, Deserialize)]
+pub struct Team { pub lead: Option<Member> }
+#[derive(AuthType, Serialize, Deserialize)]
+pub struct Member { pub teams: Vec<Team> }
+#[derive(AuthSessionUser, Serialize, Deserialize)]
+pub struct SessionUser { pub id: String, pub role: Role, pub tree: Node, pub team: Team }
+#[derive(AuthSession, Serialize, Deserialize)]
+pub struct Session { pub user: SessionUser, pub expires: String }
+"#;
+
+#[test]
+fn recursive_types_type_check_on_zod_3_and_4() {
+    let model = parse_sources(&[Source {
+        name: "recursive.rs".into(),
+        text: RECURSIVE.into(),
+    }])
+    .unwrap();
+    let dir = project(NextAuth::V5);
+    let gen = dir.join("generated").join("recursive");
+    let schemas = write_model_outputs(&model, NextAuth::V5, false, &gen);
+    assert!(schemas.contains("export const NodeSchema: z.ZodType<Node> = z.object({"));
+    std::fs::write(gen.join("schemas3.ts"), for_zod3(&schemas)).unwrap();
+    for (file, zod, schemas) in [
+        ("assert.ts", "zod/v4", "schemas"),
+        ("assert3.ts", "zod3/v4", "schemas3"),
+    ] {
+        let text = format!(
+            "import type * as z from \"{zod}\";\n\
+             import type {{ Session }} from \"next-auth\";\n\
+             import type {{ Node, Team, Member }} from \"./next-auth\";\n\
+             import * as S from \"./{schemas}\";\n\
+             type Fits<A, B> = [A] extends [B] ? true : false;\n\
+             function expect<T extends true>(_?: T): void {{}}\n\
+             expect<Fits<z.infer<typeof S.NodeSchema>, Node>>();\n\
+             expect<Fits<Node, z.infer<typeof S.NodeSchema>>>();\n\
+             expect<Fits<z.infer<typeof S.TeamSchema>, Team>>();\n\
+             expect<Fits<Member, z.infer<typeof S.MemberSchema>>>();\n\
+             expect<Fits<z.infer<typeof S.SessionSchema>, Session>>();\n\
+             expect<Fits<Session, z.infer<typeof S.SessionSchema>>>();\n"
+        );
+        std::fs::write(gen.join(file), text).unwrap();
+    }
+    let tsconfig = gen.join("tsconfig.json");
+    std::fs::write(
+        &tsconfig,
+        r#"{ "extends": "../../tsconfig.base.json", "compilerOptions": { "exactOptionalPropertyTypes": false }, "include": ["*.ts"] }"#,
+    )
+    .unwrap();
+    let (ok, text) = tsc(&dir, &tsconfig);
+    assert!(ok, "recursive types:\n{text}\n{schemas}");
 }
 
 // ---------------------------------------------------------------------------------------------

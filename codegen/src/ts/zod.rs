@@ -16,6 +16,7 @@
 //! `deny_unknown_fields`. A field typed with `ts_type` / `ts_import` is not validated
 //! (`z.custom<T>()`): its shape is not in the model.
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
@@ -84,6 +85,8 @@ struct Gen<'a> {
     /// `.optional()` or `.exactOptional()`.
     optional: &'static str,
     done: BTreeSet<String>,
+    /// Set when a value refers to a schema not written yet (a recursive type).
+    forward: Cell<bool>,
     errors: Vec<Diagnostic>,
 }
 
@@ -98,6 +101,7 @@ fn render(model: &Model, config: &Config) -> Result<String, Vec<Diagnostic>> {
             ".optional()"
         },
         done: BTreeSet::new(),
+        forward: Cell::new(false),
         errors: Vec::new(),
     };
     check_names(model, &mut g.errors);
@@ -152,7 +156,7 @@ fn check_names(model: &Model, errors: &mut Vec<Diagnostic>) {
 }
 
 /// The items with a schema, each after the items its fields use (a cycle is broken with
-/// `z.lazy`): role, permission, `AuthType`s, session user, session, user, JWT.
+/// `z.lazy` and a type annotation): role, permission, `AuthType`s, session user, session, user, JWT.
 fn order(model: &Model) -> Vec<&Item> {
     let rank = |k: ItemKind| {
         [
@@ -215,8 +219,21 @@ impl Gen<'_> {
                 let base = self.base(item);
                 let mut body = String::new();
                 let mut catchall = None;
+                self.forward.set(false);
                 self.members(item, &base, &mut body, &mut catchall);
-                let _ = write!(out, "export const {name} = z.object({{\n{body}}})");
+                // A recursive type: TypeScript needs the schema's type spelled out, and the
+                // declarations export it under the item's name.
+                let annotation = if self.forward.get() {
+                    let dts = format!("./{}", super::DTS_FILE.trim_end_matches(".d.ts"));
+                    self.m.imports.insert((dts, item.name.clone()));
+                    format!(": z.ZodType<{}>", item.name)
+                } else {
+                    String::new()
+                };
+                let _ = write!(
+                    out,
+                    "export const {name}{annotation} = z.object({{\n{body}}})"
+                );
                 if let Some(c) = catchall {
                     let _ = write!(out, ".catchall({c})");
                 }
@@ -325,7 +342,10 @@ impl Gen<'_> {
             Type::Map { of } => format!("z.record(z.string(), {})", self.value(of)),
             Type::Named { name } => match self.m.model.get(name) {
                 Some(item) if self.done.contains(&schema_name(item)) => schema_name(item),
-                Some(item) => format!("z.lazy(() => {})", schema_name(item)),
+                Some(item) => {
+                    self.forward.set(true);
+                    format!("z.lazy(() => {})", schema_name(item))
+                }
                 // The check guarantees that a named type without `ts_type` is an item.
                 None => JSON.into(),
             },
