@@ -231,6 +231,16 @@ fn workspace_v5_types() {
 }
 
 #[test]
+fn kitchen_sink_v4_types() {
+    types_hold("kitchen-sink", NextAuth::V4);
+}
+
+#[test]
+fn kitchen_sink_v5_types() {
+    types_hold("kitchen-sink", NextAuth::V5);
+}
+
+#[test]
 fn the_assertions_can_fail() {
     // A schema that drops a member breaks `Both`: the check is not vacuous.
     let dir = project(NextAuth::V5);
@@ -569,9 +579,38 @@ struct Payload {
     valid: bool,
 }
 
+/// Adds, for each `(pointer, new value)` (`None` removes the member), `base` changed there.
+fn vary(
+    out: &mut Vec<Payload>,
+    (fixture, schema): (&'static str, &'static str),
+    base: &Value,
+    valid: bool,
+    changes: &[(&str, Option<Value>)],
+) {
+    for (at, new) in changes {
+        let shown = new.as_ref().map_or("(missing)".into(), |n| n.to_string());
+        out.push(Payload {
+            fixture,
+            schema,
+            what: format!("{at} = {shown}"),
+            value: with(base.clone(), at, new.clone()),
+            valid,
+        });
+    }
+}
+
 /// Payloads serde refuses (and a few it accepts that serde never writes).
 fn payloads() -> Vec<Payload> {
-    let seed_session = to(seed::Session {
+    let mut out = Vec::new();
+    seed_payloads(&mut out);
+    seed_jwt_and_user_payloads(&mut out);
+    blog_payloads(&mut out);
+    workspace_payloads(&mut out);
+    out
+}
+
+fn seed_payloads(out: &mut Vec<Payload>) {
+    let session = to(seed::Session {
         user: seed::SessionUser {
             id: "u1".into(),
             name: None,
@@ -583,217 +622,279 @@ fn payloads() -> Vec<Payload> {
         expires: t(1_900_000_000),
         error: None,
     });
-    let seed_jwt = to(seed_jwt(Some(1_700_000_000)));
-    let seed_user = to(seed_user());
-    let (b_session, b_jwt, b_user) = blog_values();
-    let (b_session, b_jwt, b_user) = (to(b_session), to(b_jwt), to(b_user));
-    let (w_session, w_jwt, w_user) = workspace_values();
-    let (w_session, w_jwt, w_user) = (to(w_session), to(w_jwt), to(w_user));
-    let mut out = Vec::new();
-    let mut bad = |fixture, schema, base: &Value, at: &str, new: Option<Value>, valid: bool| {
-        out.push(Payload {
-            fixture,
-            schema,
-            what: format!(
-                "{at} = {}",
-                new.as_ref().map_or("(missing)".into(), |n| n.to_string())
-            ),
-            value: with(base.clone(), at, new),
-            valid,
-        })
-    };
     let s = ("seed", "SessionSchema");
-    for (at, new) in [
-        ("/user", None),
-        ("/expires", None),
-        ("/user", Some(Value::Null)),
-        ("/expires", Some(json!("tomorrow"))),
-        ("/expires", Some(json!(1_900_000_000))),
-        ("/expires", Some(json!("2030-03-17T17:46:40"))),
-        ("/expires", Some(json!("2030-03-17T17:46Z"))),
-        ("/expires", Some(json!("2030-02-30T00:00:00Z"))),
-        ("/expires", Some(json!("2030-03-17 17:46:40"))),
-        ("/user/id", Some(json!(1))),
-        ("/user/id", None),
-        ("/user/name", Some(json!(5))),
-        ("/user/role", Some(json!("admin"))),
-        ("/user/role", Some(json!("ROOT"))),
-        ("/user/role", Some(Value::Null)),
-        ("/user/permissions", Some(json!("posts:read"))),
-        ("/user/permissions", Some(json!(["posts:delete"]))),
-        ("/user/permissions", Some(json!([null]))),
-        ("/error", Some(json!(5))),
-    ] {
-        bad(s.0, s.1, &seed_session, at, new, false);
-    }
-    for (at, new) in [
-        ("/expires", Some(json!("2030-03-17T19:46:40+02:00"))),
-        ("/expires", Some(json!("2030-03-17T17:46:40.123456789Z"))),
-        ("/unknownKey", Some(json!(true))),
-        ("/error", Some(Value::Null)),
-    ] {
-        bad(s.0, s.1, &seed_session, at, new, true);
-    }
-    let j = ("seed", "JwtSchema");
-    for (at, new) in [
-        ("/iat", Some(json!(1.5))),
-        ("/iat", Some(json!("1700000000"))),
-        ("/role", None),
-        ("/permissions", None),
-        ("/sub", Some(json!(42))),
-        ("/id", Some(Value::Null)),
-    ] {
-        bad(j.0, j.1, &seed_jwt, at, new, false);
-    }
-    let u = ("seed", "UserSchema");
-    for (at, new) in [
-        ("/emailVerified", Some(json!("yesterday"))),
-        ("/emailVerified", Some(json!(1_700_000_000))),
-        ("/permissions", Some(json!({}))),
-        ("/role", Some(json!(""))),
-    ] {
-        bad(u.0, u.1, &seed_user, at, new, false);
-    }
-    for (at, new) in [
-        ("/userId", Some(json!("not-a-uuid"))),
-        ("/roleGrantedAt", Some(json!("2023-11-14T22:13:20Z"))),
-        ("/roleGrantedAt", Some(json!(1.5))),
-        ("/roleGrantedAt", Some(json!(10_000_000_000_000_i64))),
-        ("/theme", Some(json!("LIGHT"))),
-    ] {
-        bad("blog", "JwtSchema", &b_jwt, at, new, false);
-    }
-    for (at, new) in [
-        ("/user/preferences", None),
-        ("/user/preferences/emailDigest", Some(json!("yes"))),
-        ("/user/preferences/locale", Some(json!(7))),
-        ("/impersonatedBy", Some(json!("1234"))),
-        ("/user/email", Some(Value::Null)),
-    ] {
-        bad("blog", "SessionSchema", &b_session, at, new, false);
-    }
-    bad(
-        "blog",
-        "UserSchema",
-        &b_user,
-        "/preferences/theme",
-        Some(Value::Null),
+    vary(
+        out,
+        s,
+        &session,
         false,
+        &[
+            ("/user", None),
+            ("/expires", None),
+            ("/user", Some(Value::Null)),
+            ("/expires", Some(json!("tomorrow"))),
+            ("/expires", Some(json!(1_900_000_000))),
+            ("/expires", Some(json!("2030-03-17T17:46:40"))),
+            ("/expires", Some(json!("2030-03-17T17:46Z"))),
+            ("/expires", Some(json!("2030-02-30T00:00:00Z"))),
+            ("/expires", Some(json!("2030-03-17 17:46:40"))),
+            ("/user/id", Some(json!(1))),
+            ("/user/id", None),
+            ("/user/name", Some(json!(5))),
+            ("/user/role", Some(json!("admin"))),
+            ("/user/role", Some(json!("ROOT"))),
+            ("/user/role", Some(Value::Null)),
+            ("/user/permissions", Some(json!("posts:read"))),
+            ("/user/permissions", Some(json!(["posts:delete"]))),
+            ("/user/permissions", Some(json!([null]))),
+            ("/error", Some(json!(5))),
+        ],
     );
-    bad("blog", "UserSchema", &b_user, "/createdAt", None, false);
-    for (at, new) in [
-        ("/login_count", Some(json!(1.5))),
-        ("/login_count", Some(json!("3"))),
-        ("/tags", Some(json!({ "team": 1 }))),
-        ("/last_login_at", Some(json!("2024-01-01T00:00:00Z"))),
-        ("/role", Some(json!("OWNER"))),
-    ] {
-        bad("workspace", "UserSchema", &w_user, at, new, false);
-    }
-    bad("workspace", "UserSchema", &w_user, "/tags", None, true);
-    bad(
-        "workspace",
-        "UserSchema",
-        &w_user,
-        "/last_login_at",
-        None,
+    vary(
+        out,
+        s,
+        &session,
         true,
+        &[
+            ("/expires", Some(json!("2030-03-17T19:46:40+02:00"))),
+            ("/expires", Some(json!("2030-03-17T17:46:40.123456789Z"))),
+            ("/unknownKey", Some(json!(true))),
+            ("/error", Some(Value::Null)),
+        ],
     );
-    for (at, new) in [
-        ("/team_ids", Some(json!(["x"]))),
-        ("/sub", Some(Value::Null)),
-        ("/auth_time", Some(json!(-1e20))),
-    ] {
-        bad("workspace", "JwtSchema", &w_jwt, at, new, false);
-    }
-    bad(
-        "workspace",
-        "SessionSchema",
-        &w_session,
-        "/user/permissions/0",
-        Some(json!(1)),
-        false,
-    );
-    out
 }
 
-#[test]
-fn serde_and_zod_agree_on_every_payload() {
-    let dir = project(NextAuth::V5);
-    let gen = dir.join("generated").join("runtime");
-    let mut modules = Vec::new();
-    for fixture in ["seed", "blog", "workspace"] {
-        for v in [NextAuth::V4, NextAuth::V5] {
-            let sub = gen.join(format!("{fixture}-{}", v.as_str()));
-            write_outputs(fixture, v, false, &sub);
-            let file = sub.join("schemas.ts");
-            let file = file
-                .strip_prefix(&dir)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .to_string();
-            for zod in ["zod", "zod3"] {
-                let id = format!("{fixture}-{}-{zod}", v.as_str());
-                modules.push((fixture, id, file.clone(), zod));
-            }
-        }
-    }
-    let mut cases: Vec<(String, &'static str, String, Value, bool)> = Vec::new();
+fn seed_jwt_and_user_payloads(out: &mut Vec<Payload>) {
+    let jwt = to(seed_jwt(Some(1_700_000_000)));
+    vary(
+        out,
+        ("seed", "JwtSchema"),
+        &jwt,
+        false,
+        &[
+            ("/iat", Some(json!(1.5))),
+            ("/iat", Some(json!("1700000000"))),
+            ("/role", None),
+            ("/permissions", None),
+            ("/sub", Some(json!(42))),
+            ("/id", Some(Value::Null)),
+        ],
+    );
+    vary(
+        out,
+        ("seed", "UserSchema"),
+        &to(seed_user()),
+        false,
+        &[
+            ("/emailVerified", Some(json!("yesterday"))),
+            ("/emailVerified", Some(json!(1_700_000_000))),
+            ("/permissions", Some(json!({}))),
+            ("/role", Some(json!(""))),
+        ],
+    );
+}
+
+fn blog_payloads(out: &mut Vec<Payload>) {
+    let (session, jwt, user) = blog_values();
+    vary(
+        out,
+        ("blog", "JwtSchema"),
+        &to(jwt),
+        false,
+        &[
+            ("/userId", Some(json!("not-a-uuid"))),
+            ("/roleGrantedAt", Some(json!("2023-11-14T22:13:20Z"))),
+            ("/roleGrantedAt", Some(json!(1.5))),
+            ("/roleGrantedAt", Some(json!(10_000_000_000_000_i64))),
+            ("/theme", Some(json!("LIGHT"))),
+        ],
+    );
+    vary(
+        out,
+        ("blog", "SessionSchema"),
+        &to(session),
+        false,
+        &[
+            ("/user/preferences", None),
+            ("/user/preferences/emailDigest", Some(json!("yes"))),
+            ("/user/preferences/locale", Some(json!(7))),
+            ("/impersonatedBy", Some(json!("1234"))),
+            ("/user/email", Some(Value::Null)),
+        ],
+    );
+    vary(
+        out,
+        ("blog", "UserSchema"),
+        &to(user),
+        false,
+        &[
+            ("/preferences/theme", Some(Value::Null)),
+            ("/createdAt", None),
+        ],
+    );
+}
+
+fn workspace_payloads(out: &mut Vec<Payload>) {
+    let (session, jwt, user) = workspace_values();
+    let (session, jwt, user) = (to(session), to(jwt), to(user));
+    let u = ("workspace", "UserSchema");
+    vary(
+        out,
+        u,
+        &user,
+        false,
+        &[
+            ("/login_count", Some(json!(1.5))),
+            ("/login_count", Some(json!("3"))),
+            ("/tags", Some(json!({ "team": 1 }))),
+            ("/last_login_at", Some(json!("2024-01-01T00:00:00Z"))),
+            ("/role", Some(json!("OWNER"))),
+        ],
+    );
+    vary(
+        out,
+        u,
+        &user,
+        true,
+        &[("/tags", None), ("/last_login_at", None)],
+    );
+    vary(
+        out,
+        ("workspace", "JwtSchema"),
+        &jwt,
+        false,
+        &[
+            ("/team_ids", Some(json!(["x"]))),
+            ("/sub", Some(Value::Null)),
+            ("/auth_time", Some(json!(-1e20))),
+        ],
+    );
+    let s = ("workspace", "SessionSchema");
+    vary(
+        out,
+        s,
+        &session,
+        false,
+        &[("/user/permissions/0", Some(json!(1)))],
+    );
+}
+
+/// One run-time case: the JSON, whether serde reads it, and whether the v4 and v5 schemas
+/// accept it (the same as serde except where next-auth's own declaration is kept).
+struct Case {
+    fixture: &'static str,
+    schema: &'static str,
+    what: String,
+    value: Value,
+    serde: bool,
+    zod: [bool; 2],
+}
+
+/// Serde-written samples, the payloads above, and the known deviations: a member next-auth
+/// declares and the declarations keep refuses `null`, which serde reads but never writes
+/// (`skip_serializing_if`).
+fn cases() -> Vec<Case> {
+    let mut out = Vec::new();
     for (fixture, schema, value) in samples() {
-        assert!(
-            serde_accepts(fixture, schema, &value),
-            "{fixture} {schema}: {value}"
-        );
-        cases.push((
-            fixture.into(),
+        let what = "as serde writes it".to_string();
+        out.push(Case {
+            fixture,
             schema,
-            "as serde writes it".into(),
+            what,
             value,
-            true,
-        ));
+            serde: true,
+            zod: [true, true],
+        });
     }
     let payloads = payloads();
     let invalid = payloads.iter().filter(|p| !p.valid).count();
     assert!(invalid >= 30, "only {invalid} invalid payloads");
     for p in payloads {
-        let serde = serde_accepts(p.fixture, p.schema, &p.value);
-        assert_eq!(
-            serde, p.valid,
-            "serde on {} {} {}: {}",
-            p.fixture, p.schema, p.what, p.value
-        );
-        cases.push((p.fixture.into(), p.schema, p.what, p.value, p.valid));
+        let (serde, zod) = (p.valid, [p.valid, p.valid]);
+        let (fixture, schema, what, value) = (p.fixture, p.schema, p.what, p.value);
+        out.push(Case {
+            fixture,
+            schema,
+            what,
+            value,
+            serde,
+            zod,
+        });
     }
-    let mut runs = Vec::new();
-    let mut input_cases = Vec::new();
-    for (fixture, schema, what, value, valid) in &cases {
-        for (f, id, _, _) in modules.iter().filter(|m| m.0 == fixture) {
-            runs.push((id.clone(), *schema, what.clone(), *valid, *f));
-            input_cases.push(json!({ "module": id, "schema": schema, "value": value }));
+    let jwt = to(seed_jwt(Some(1_700_000_000)));
+    // v4 declares no `iat`; both declare `sub?: string`.
+    for (at, zod) in [("/iat", [true, false]), ("/sub", [false, false])] {
+        let what = format!("{at} = null (kept next-auth declaration)");
+        let value = with(jwt.clone(), at, Some(Value::Null));
+        out.push(Case {
+            fixture: "seed",
+            schema: "JwtSchema",
+            what,
+            value,
+            serde: true,
+            zod,
+        });
+    }
+    for c in &out {
+        let serde = serde_accepts(c.fixture, c.schema, &c.value);
+        assert_eq!(
+            serde, c.serde,
+            "serde on {} {} {}: {}",
+            c.fixture, c.schema, c.what, c.value
+        );
+    }
+    out
+}
+
+/// Writes the v4 and v5 schemas of every fixture into the project; returns (fixture, version,
+/// module id, file, zod package) for zod 4 and zod 3.25 each.
+fn runtime_modules(dir: &Path) -> Vec<(&'static str, NextAuth, String, String, &'static str)> {
+    let mut modules = Vec::new();
+    for fixture in ["seed", "blog", "workspace"] {
+        for v in [NextAuth::V4, NextAuth::V5] {
+            let sub = Path::new("generated/runtime").join(format!("{fixture}-{}", v.as_str()));
+            write_outputs(fixture, v, false, &dir.join(&sub));
+            let file = sub.join("schemas.ts").to_str().unwrap().to_string();
+            for zod in ["zod", "zod3"] {
+                let id = format!("{fixture}-{}-{zod}", v.as_str());
+                modules.push((fixture, v, id, file.clone(), zod));
+            }
         }
     }
-    let input = json!({
-        "modules": modules.iter().map(|(_, id, file, zod)| json!({ "id": id, "file": file, "zod": zod })).collect::<Vec<_>>(),
-        "cases": input_cases,
-    });
-    let stdout = authgen_testkit::npm::node_ok(
-        &dir,
-        "parity.mjs",
-        &[],
-        &serde_json::to_vec(&input).unwrap(),
-        &[],
-    );
+    modules
+}
+
+#[test]
+fn serde_and_zod_agree_on_every_payload() {
+    let dir = project(NextAuth::V5);
+    let modules = runtime_modules(&dir);
+    let cases = cases();
+    let mut expected = Vec::new();
+    let mut input_cases = Vec::new();
+    for c in &cases {
+        for (_, v, id, _, _) in modules.iter().filter(|m| m.0 == c.fixture) {
+            let want = c.zod[usize::from(*v == NextAuth::V5)];
+            expected.push((format!("{id} {} {}", c.schema, c.what), want));
+            input_cases.push(json!({ "module": id, "schema": c.schema, "value": c.value }));
+        }
+    }
+    let modules: Vec<Value> = modules
+        .iter()
+        .map(|(_, _, id, file, zod)| json!({ "id": id, "file": file, "zod": zod }))
+        .collect();
+    let input = json!({ "modules": modules, "cases": input_cases });
+    let input = serde_json::to_vec(&input).unwrap();
+    let stdout = authgen_testkit::npm::node_ok(&dir, "parity.mjs", &[], &input, &[]);
     let got: Vec<bool> = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(got.len(), runs.len());
-    let wrong: Vec<String> = runs
+    assert_eq!(got.len(), expected.len());
+    let wrong: Vec<String> = expected
         .iter()
         .zip(&got)
-        .filter(|((.., valid, _), got)| *valid != **got)
-        .map(|((id, schema, what, valid, _), _)| {
+        .filter(|((_, want), got)| want != *got)
+        .map(|((what, want), _)| {
             format!(
-                "{id} {schema} {what}: serde {}, zod the opposite",
-                if *valid { "accepts" } else { "refuses" }
+                "{what}: zod should {}",
+                if *want { "accept" } else { "refuse" }
             )
         })
         .collect();
@@ -801,7 +902,9 @@ fn serde_and_zod_agree_on_every_payload() {
         wrong.is_empty(),
         "{} of {} answers differ:\n{}",
         wrong.len(),
-        runs.len(),
+        expected.len(),
         wrong.join("\n")
     );
+    // Both answers occur: the table is not trivially all-true or all-false.
+    assert!(got.iter().any(|b| *b) && got.iter().any(|b| !*b));
 }
