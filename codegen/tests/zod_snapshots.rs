@@ -113,3 +113,30 @@ fn config_keys_parse_and_default_off() {
     assert!(!d.typescript.zod && !d.typescript.zod_exact_optional);
     assert!(Config::parse("[typescript]\nzod = \"yes\"\n", "authgen.toml").is_err());
 }
+
+#[test]
+fn an_auth_type_cannot_take_a_fixed_schema_name() {
+    let text = r#"
+#[derive(AuthRole, Serialize, Deserialize)]
+pub enum Role { User, Admin }
+#[derive(AuthType, Serialize, Deserialize)]
+pub struct Jwt { pub kid: String }
+#[derive(AuthJwt, Serialize, Deserialize)]
+pub struct Claims { pub role: Role, pub key: Jwt }
+"#;
+    let model = parse_sources(&[Source {
+        name: "model.rs".into(),
+        text: text.into(),
+    }])
+    .unwrap();
+    let errors = Zod
+        .emit(&model, &config(NextAuth::V5, false))
+        .expect_err("JwtSchema twice");
+    assert_eq!(errors.len(), 1);
+    let shown = format!("{:?}", errors[0]);
+    assert!(
+        shown.contains("`Jwt` would be the zod schema `JwtSchema`"),
+        "{shown}"
+    );
+    assert!(shown.contains("line: 5"), "{shown}");
+}
