@@ -1,8 +1,10 @@
 //! `authgen generate` and `authgen check`.
 //!
 //! Both render every generated file in memory (`next-auth.d.ts`, `permissions.ts` and the
-//! current SQL schema per dialect). `generate` writes only the files whose bytes change, each
-//! atomically, and names every file as `wrote` or `unchanged`; `check` (and `generate --check`)
+//! current SQL schema per dialect). `generate` writes the files whose bytes change all or
+//! nothing (each to a synced temporary file beside it, renamed only once every one is written;
+//! on a failure nothing changes and the error names the file and the OS error), and names every
+//! file as `wrote` or `unchanged`; `check` (and `generate --check`)
 //! never writes: it prints a unified diff of every stale file and exits 1, or exits 0 when all
 //! are current. Both put the files in the same places: `--out DIR` replaces the TypeScript
 //! directory, and without an `authgen.toml` it holds every output (the schema in `DIR/schema`),
@@ -17,7 +19,7 @@ use authgen_codegen::output::{render_all, OutputFile};
 use crate::load::{load, shown};
 use crate::read::check_output_path;
 use crate::report::{self, Sources};
-use crate::write::{write_if_changed, Written};
+use crate::write::{write_all, FileWrite, Written};
 use crate::{Exit, Io};
 
 /// Options shared by `generate` and `check`.
@@ -125,18 +127,28 @@ pub fn generate(args: &GenerateArgs, io: &mut Io<'_>) -> Exit {
         Ok(f) => f,
         Err(e) => return e,
     };
+    let writes: Vec<FileWrite> = files
+        .iter()
+        .map(|f| FileWrite {
+            path: f.path.clone(),
+            contents: f.contents.clone().into_bytes(),
+        })
+        .collect();
+    let written = match write_all(&writes, &crate::write::options(io, None)) {
+        Ok(w) => w,
+        Err(e) => {
+            let d = crate::write::diagnostic(&e, io);
+            return report::fail(io, d);
+        }
+    };
     let mut changed = 0;
-    for f in &files {
-        let status = match write_if_changed(&f.path, f.contents.as_bytes()) {
-            Ok(Written::Changed) => {
+    for (f, w) in files.iter().zip(written) {
+        let status = match w {
+            Written::Changed => {
                 changed += 1;
                 "wrote"
             }
-            Ok(Written::Unchanged) => "unchanged",
-            Err(e) => {
-                let d = Diagnostic::at_file(&f.shown, format!("cannot write: {e}"));
-                return report::fail(io, d);
-            }
+            Written::Unchanged => "unchanged",
         };
         let _ = writeln!(io.stdout, "{status} {}", f.shown);
     }

@@ -21,6 +21,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 pub mod generate;
+pub mod history;
+pub mod journal;
 pub mod load;
 pub mod migrate;
 pub mod read;

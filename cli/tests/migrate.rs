@@ -314,19 +314,54 @@ fn incremental_refusal_versions_and_check() {
         snap
     );
 
-    // An existing file is never rewritten.
+    // Files added by hand are refused (an up without its down, a migration the snapshot does
+    // not record), each named; nothing is written.
     std::fs::write(dir.join("200_v5.up.sql"), "-- mine\n").unwrap();
     std::fs::write(dir.join("199_other.down.sql"), "").unwrap();
+    let before = files(&dir);
+    let out = with_io(&cwd, &[], |io| {
+        run_new(&mut project(&v5, &c, &dir), "v5", 199, true, io)
+    });
+    assert_eq!(out.exit, Exit::Usage, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("199_other.down.sql:1:1: error: a down migration without its up"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("200_v5.up.sql:1:1: error: an up migration without its down"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(files(&dir), before);
+    std::fs::remove_file(dir.join("199_other.down.sql")).unwrap();
+    std::fs::write(dir.join("200_v5.down.sql"), "-- mine\n").unwrap();
+    let out = with_io(&cwd, &[], |io| {
+        run_new(&mut project(&v5, &c, &dir), "v5", 199, true, io)
+    });
+    assert_eq!(out.exit, Exit::Usage, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("200_v5.down.sql:1:1: error: added by hand"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("200_v5.up.sql:1:1: error: added by hand"),
+        "{}",
+        out.stderr
+    );
+    std::fs::remove_file(dir.join("200_v5.up.sql")).unwrap();
+    std::fs::remove_file(dir.join("200_v5.down.sql")).unwrap();
     let out = with_io(&cwd, &[], |io| {
         run_new(&mut project(&v5, &c, &dir), "v5", 199, true, io)
     });
     assert_eq!(out.exit, Exit::Ok, "{}", out.stderr);
-    assert_eq!(
-        std::fs::read_to_string(dir.join("200_v5.up.sql")).unwrap(),
-        "-- mine\n"
-    );
     assert!(
-        files(&dir).contains(&"201_v5.up.sql".to_string()),
+        files(&dir).contains(&"199_v5.up.sql".to_string()),
         "{:?}",
         files(&dir)
     );
@@ -454,7 +489,7 @@ fn snapshot_errors_are_located() {
     let text = std::fs::read_to_string(&snap).unwrap();
     std::fs::write(
         &snap,
-        text.replace("\"authgen_snapshot\": 1", "\"authgen_snapshot\": 99"),
+        text.replace("\"authgen_snapshot\": 2", "\"authgen_snapshot\": 99"),
     )
     .unwrap();
     let out = check("future");
@@ -467,8 +502,9 @@ fn snapshot_errors_are_located() {
         "CREATE TABLE t (x INT);\n",
     )
     .unwrap();
+    std::fs::write(cwd.join("orphan/1_init.down.sql"), "DROP TABLE t;\n").unwrap();
     let out = check("orphan");
-    assert_eq!(out.exit, Exit::Usage);
+    assert_eq!(out.exit, Exit::Failed);
     insta::assert_snapshot!("snapshot_missing_beside_migrations", whole(&out));
 
     std::fs::create_dir_all(cwd.join("nul")).unwrap();

@@ -242,3 +242,29 @@ struct Session {
       |           ^
     ");
 }
+
+#[test]
+fn a_flattened_key_the_item_also_writes_is_an_error_before_or_after() {
+    let src = r#"
+#[derive(AuthType)]
+struct Audit { by: String, at: String }
+
+#[derive(AuthJwt)]
+struct Jwt {
+    at: String,
+    #[serde(flatten)]
+    audit: Audit,
+    by: String,
+}
+"#;
+    insta::assert_snapshot!(diagnostics(src), @r"
+    m.rs:9:5: error: `Jwt.audit` flattens a `by` key that `by` also writes
+      |
+    9 |     audit: Audit,
+      |     ^
+    m.rs:9:5: error: `Jwt.audit` flattens a `at` key that `at` also writes
+      |
+    9 |     audit: Audit,
+      |     ^
+    ");
+}

@@ -536,32 +536,7 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
                 }
                 column.set(span, s.value());
             }
-            "sql_type" => {
-                let mut types = SqlTypes::default();
-                if meta.input.peek(Token![=]) {
-                    types.all = Some(lit_str(&meta)?.value());
-                } else {
-                    meta.parse_nested_meta(|inner| {
-                        let slot = match key(&inner).as_str() {
-                            "postgres" => &mut types.postgres,
-                            "mysql" => &mut types.mysql,
-                            "sqlite" => &mut types.sqlite,
-                            other => {
-                                let hint = did_you_mean(other, &["postgres", "mysql", "sqlite"])
-                                    .map(|s| format!("; did you mean `{s}`?"))
-                                    .unwrap_or_default();
-                                return Err(inner.error(format!("unknown SQL dialect `{other}`{hint} (expected postgres, mysql or sqlite)")));
-                            }
-                        };
-                        if slot.is_some() {
-                            return Err(inner.error("duplicate dialect in `sql_type`"));
-                        }
-                        *slot = Some(lit_str(&inner)?.value());
-                        Ok(())
-                    })?;
-                }
-                sql_type.set(span, types);
-            }
+            "sql_type" => sql_type.set(span, sql_types(&meta)?),
             "ts_type" => {
                 let s = lit_str(&meta)?;
                 if s.value().trim().is_empty() {
@@ -573,22 +548,7 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
                 let s = lit_str(&meta)?;
                 ts_import.set(span, s.value());
             }
-            "renamed_from" => {
-                let expr: Expr = meta.value()?.parse()?;
-                let mut push = |e: &Expr| match e {
-                    Expr::Lit(ExprLit {
-                        lit: Lit::Str(s), ..
-                    }) => out.renamed_from.push((s.value(), s.span())),
-                    other => cx.error_spanned_by(
-                        other,
-                        "`renamed_from` takes a string or a list of strings",
-                    ),
-                };
-                match &expr {
-                    Expr::Array(a) => a.elems.iter().for_each(&mut push),
-                    e => push(e),
-                }
-            }
+            "renamed_from" => renamed_from(cx, &meta, &mut out.renamed_from)?,
             _ => unknown_key(cx, &meta, FIELD_KEYS, "a field")?,
         }
         Ok(())
@@ -599,6 +559,56 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
     out.ts_type = ts_type.get();
     out.ts_import = ts_import.get();
     out
+}
+
+/// `sql_type = "..."` or `sql_type(postgres = "...", mysql = "...", sqlite = "...")`.
+fn sql_types(meta: &ParseNestedMeta<'_>) -> syn::Result<SqlTypes> {
+    let mut types = SqlTypes::default();
+    if meta.input.peek(Token![=]) {
+        types.all = Some(lit_str(meta)?.value());
+        return Ok(types);
+    }
+    meta.parse_nested_meta(|inner| {
+        let slot = match key(&inner).as_str() {
+            "postgres" => &mut types.postgres,
+            "mysql" => &mut types.mysql,
+            "sqlite" => &mut types.sqlite,
+            other => {
+                let hint = did_you_mean(other, &["postgres", "mysql", "sqlite"])
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                return Err(inner.error(format!(
+                    "unknown SQL dialect `{other}`{hint} (expected postgres, mysql or sqlite)"
+                )));
+            }
+        };
+        if slot.is_some() {
+            return Err(inner.error("duplicate dialect in `sql_type`"));
+        }
+        *slot = Some(lit_str(&inner)?.value());
+        Ok(())
+    })?;
+    Ok(types)
+}
+
+/// `renamed_from = "..."` or `renamed_from = ["...", ...]`, each name with its span.
+fn renamed_from(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    out: &mut Vec<(String, Span)>,
+) -> syn::Result<()> {
+    let expr: Expr = meta.value()?.parse()?;
+    let mut push = |e: &Expr| match e {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => out.push((s.value(), s.span())),
+        other => cx.error_spanned_by(other, "`renamed_from` takes a string or a list of strings"),
+    };
+    match &expr {
+        Expr::Array(a) => a.elems.iter().for_each(&mut push),
+        e => push(e),
+    }
+    Ok(())
 }
 
 /// Rejects any `#[auth(...)]` on a variant (none are defined yet).

@@ -27,6 +27,13 @@ use crate::model::{Def, DefaultValue, Field, FieldRole, Item, ItemKind, Model, P
 /// let model: Model = checked.into_model();
 /// assert_eq!(model, Model::default());
 /// ```
+///
+/// Nothing else constructs one:
+///
+/// ```compile_fail
+/// use authgen_codegen::{frontend::check::Checked, model::Model};
+/// let unchecked = Checked { model: Model::default() };
+/// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Checked {
     model: Model,
@@ -199,7 +206,8 @@ pub(crate) struct ColumnClash {
 /// field maps onto one of next-auth's own columns only by being that member.
 pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
     let fields = user.fields();
-    let mut taken: Vec<(&str, usize)> = Vec::new();
+    // Column → the field that has it: a map, so that large structs stay linear.
+    let mut taken: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     let mut out = Vec::new();
     let help =
         |name: &str| format!("give `{name}` a column of its own with `#[auth(column = \"...\")]`");
@@ -214,7 +222,7 @@ pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
                 ),
                 help: help(&f.name),
             });
-        } else if let Some((_, j)) = taken.iter().find(|(c, _)| *c == column) {
+        } else if let Some(j) = taken.get(column) {
             out.push(ColumnClash {
                 field: i,
                 message: format!(
@@ -231,7 +239,7 @@ pub(crate) fn column_clashes(user: &Item) -> Vec<ColumnClash> {
                 help: help(&f.name),
             });
         } else {
-            taken.push((column, i));
+            taken.insert(column, i);
         }
     }
     out
@@ -321,13 +329,20 @@ fn check_flattened(model: &Model, item: &Item, errors: &mut Vec<Diagnostic>) {
     }
     let mut keys = Vec::new();
     wire_keys(model, item, 0, &mut keys, None);
+    // Key → the indices that write it, in order: a map, so that large structs stay linear.
+    let mut by_key: std::collections::HashMap<&str, Vec<usize>> = Default::default();
+    for (i, (key, _, _)) in keys.iter().enumerate() {
+        by_key.entry(key).or_default().push(i);
+    }
     for (i, (key, field, via)) in keys.iter().enumerate() {
         let Some(via) = via else { continue };
-        if let Some((_, other, _)) = keys[..i]
-            .iter()
-            .chain(keys[i + 1..].iter().filter(|(_, _, v)| v.is_none()))
-            .find(|(k, _, _)| k == key)
-        {
+        // An earlier key of any kind, else a later one the item writes itself.
+        let same = &by_key[key];
+        let other = match same.first() {
+            Some(&j) if j < i => Some(j),
+            _ => same.iter().copied().find(|&j| j > i && keys[j].2.is_none()),
+        };
+        if let Some((_, other, _)) = other.map(|j| &keys[j]) {
             errors.push(Diagnostic::new(
                 via.loc.clone(),
                 format!(
@@ -389,7 +404,8 @@ fn check_field(
                         item.name, field.name
                     ),
                 )
-                .note(hint),
+                .note(hint)
+                .note(format!("for ts-rs bindings: `#[auth(ts_type = \"{name}\", ts_import = \"./bindings/{name}\")]` imports `{name}` from them")),
             );
         }
         return;

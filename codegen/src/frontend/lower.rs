@@ -1,5 +1,7 @@
 //! One derive input → one model item, with every per-item check.
 
+use std::collections::HashMap;
+
 use proc_macro2::Span;
 use syn::spanned::Spanned;
 use syn::{Data, DeriveInput, Fields};
@@ -151,7 +153,9 @@ fn lower_variants(
 ) -> (Vec<Variant>, Vec<syn::Ident>) {
     let derive = kind.derive_name();
     let mut idents = Vec::new();
-    let mut variants = Vec::new();
+    let mut variants: Vec<Variant> = Vec::new();
+    // Wire name → index in `variants`: a map, so that large enums stay linear.
+    let mut by_wire: HashMap<String, usize> = HashMap::new();
     for v in &data.variants {
         attr::auth_variant(cx, &v.attrs);
         let sv = attr::serde_variant(cx, &v.attrs);
@@ -188,7 +192,7 @@ fn lower_variants(
         let wire = sv
             .rename
             .unwrap_or_else(|| rename_all.apply_to_variant(&name));
-        if let Some(prev) = variants.iter().position(|p: &Variant| p.wire == wire) {
+        if let Some(&prev) = by_wire.get(&wire) {
             cx.error_spanned_by(
                 &v.ident,
                 format!(
@@ -197,6 +201,7 @@ fn lower_variants(
                 ),
             );
         }
+        by_wire.entry(wire.clone()).or_insert(variants.len());
         variants.push(Variant {
             name,
             wire,
@@ -259,21 +264,9 @@ fn lower_fields(
         let ident = f.ident.clone().expect("named field");
         let name = unraw(&ident);
         check_field_options(cx, kind, &a);
-        if a.skip.is_some() {
+        let Some(Targets { wire, db }) = targets(cx, kind, &s, &a) else {
             continue;
-        }
-        let is_user = kind == ItemKind::User;
-        let wire = !(s.skip || a.db_only.is_some());
-        let db = is_user && a.ts_only.is_none();
-        if let (Some(_), Some(t)) = (a.db_only, a.ts_only) {
-            cx.error_at(
-                t,
-                "`db_only` and `ts_only` together leave the field nowhere; use `skip`",
-            );
-        }
-        if !wire && !db {
-            continue;
-        }
+        };
 
         let Some(lowered) = lower_type(cx, f, &s, &a) else {
             continue;
@@ -304,26 +297,40 @@ fn lower_fields(
             ..auth_options(name, &a)
         };
         check_plain_default(cx, owner, &field, &a);
-        let named_leaves = if a.ts_type.is_some() {
-            Vec::new()
-        } else {
-            lowered.named
-        };
-        out.push((
-            field,
-            ast::Field {
-                member: ident,
-                ty: f.ty.clone(),
-                // A special field whose shape the generated code cannot read loses its role in
-                // `check_struct`, so no impl reads it.
-                role,
-                optional: lowered.optional,
-                is_list,
-                named: named_leaves,
+        let tokens = ast::Field {
+            member: ident,
+            ty: f.ty.clone(),
+            // A special field whose shape the generated code cannot read loses its role in
+            // `check_struct`, so no impl reads it.
+            role,
+            optional: lowered.optional,
+            is_list,
+            // A `ts_type` makes the Rust type opaque: no leaf to check at compile time.
+            named: if a.ts_type.is_some() {
+                Vec::new()
+            } else {
+                lowered.named
             },
-        ));
+        };
+        out.push((field, tokens));
     }
     out
+}
+
+/// Where the field appears, or `None` when it appears nowhere (skipped).
+fn targets(cx: &Ctxt, kind: ItemKind, s: &attr::SerdeField, a: &AuthField) -> Option<Targets> {
+    if a.skip.is_some() {
+        return None;
+    }
+    let wire = !(s.skip || a.db_only.is_some());
+    let db = kind == ItemKind::User && a.ts_only.is_none();
+    if let (Some(_), Some(t)) = (a.db_only, a.ts_only) {
+        cx.error_at(
+            t,
+            "`db_only` and `ts_only` together leave the field nowhere; use `skip`",
+        );
+    }
+    (wire || db).then_some(Targets { wire, db })
 }
 
 /// Which special markers some field of the struct carries (then no field gets that meaning by
@@ -619,13 +626,11 @@ fn check_struct(cx: &Ctxt, c: &mut Container) {
     let span_of = |i: usize| c.fields[i].member.span();
     let ty_span_of = |i: usize| c.fields[i].ty.span();
 
-    // Wire names are unique among wire fields.
+    // Wire names are unique among wire fields (a map, so that large structs stay linear).
+    let mut by_wire: HashMap<&str, &Field> = HashMap::new();
     for (i, f) in fields.iter().enumerate() {
         if f.targets.wire && !f.flatten {
-            if let Some(prev) = fields[..i]
-                .iter()
-                .find(|p| p.targets.wire && !p.flatten && p.wire == f.wire)
-            {
+            if let Some(prev) = by_wire.get(f.wire.as_str()) {
                 cx.error_at(
                     span_of(i),
                     format!(
@@ -633,6 +638,8 @@ fn check_struct(cx: &Ctxt, c: &mut Container) {
                         prev.name, f.name, f.wire
                     ),
                 );
+            } else {
+                by_wire.insert(&f.wire, f);
             }
         }
     }

@@ -4,8 +4,11 @@
 //! - [`case`]: serde's renaming rules;
 //! - [`ty`]: Rust types → wire types;
 //! - [`lower`]: one derive input → one item, with per-item checks;
-//! - [`check`]: checks across items;
-//! - [`source`]: whole files → a model (the CLI).
+//! - [`check`]: checks across items, and [`check::Checked`], the model that passed them (the
+//!   only input emitters take);
+//! - [`source`]: whole files → a model (the CLI): the text is tokenized once, split into items
+//!   without recursion (`split`), and only items below a nesting bound (`depth`,
+//!   [`source::MAX_DEPTH`]) are handed to syn, so no input can overflow the stack.
 //!
 //! Errors are collected in a [`ctxt::Ctxt`] so every error of an item is reported at once.
 
@@ -14,8 +17,10 @@ mod attr;
 pub mod case;
 pub mod check;
 mod ctxt;
+mod depth;
 mod lower;
 pub mod source;
+mod split;
 mod ty;
 
 use crate::model::ItemKind;

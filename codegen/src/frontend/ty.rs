@@ -169,6 +169,71 @@ fn lower_inner(
             return Ok(Type::Named { name });
         }
     }
+    lower_path(ty, seg, name, with, named, depth)
+}
+
+/// A scalar type by its last path segment's name: `None` when `name` is not one.
+fn scalar(
+    ty: &syn::Type,
+    seg: &syn::PathSegment,
+    name: &str,
+    with: Option<DateFormat>,
+) -> Option<Result<Type, Unsupported>> {
+    let no_args = |t: Type| {
+        if matches!(seg.arguments, PathArguments::None) {
+            Ok(t)
+        } else {
+            Err(unsupported(
+                ty,
+                format!("`{name}` takes no type arguments here"),
+            ))
+        }
+    };
+    Some(match name {
+        "String" | "str" => no_args(Type::String),
+        "bool" => Ok(Type::Bool),
+        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
+            let signed = name.starts_with('i');
+            let bits = match &name[1..] {
+                "size" => 64,
+                b => b.parse().unwrap_or(64),
+            };
+            Ok(Type::Int { signed, bits })
+        }
+        "f32" => Ok(Type::Float { bits: 32 }),
+        "f64" => Ok(Type::Float { bits: 64 }),
+        "DateTime" => Ok(Type::DateTime { format: with.unwrap_or(DateFormat::Rfc3339) }),
+        "OffsetDateTime" | "UtcDateTime" => match with {
+            Some(format) => Ok(Type::DateTime { format }),
+            None => Err(unsupported(
+                ty,
+                "`time::OffsetDateTime` has no string form in serde by default (it writes a tuple); add \
+                 `#[serde(with = \"time::serde::rfc3339\")]` (or `time::serde::timestamp`)",
+            )),
+        },
+        "NaiveDateTime" | "NaiveDate" | "PrimitiveDateTime" | "Date" => Err(unsupported(
+            ty,
+            format!("`{name}` has no time zone; authgen stores UTC instants: use chrono `DateTime<Utc>`"),
+        )),
+        "Uuid" => no_args(Type::Uuid),
+        "Value" => Ok(Type::Json),
+        "char" => Ok(Type::String),
+        _ => return None,
+    })
+}
+
+/// A path type: a scalar, a wrapper (`Option`, `Vec`, maps, `Box`, ...) or another item.
+fn lower_path(
+    ty: &syn::Type,
+    seg: &syn::PathSegment,
+    name: String,
+    with: Option<DateFormat>,
+    named: &mut Vec<syn::Type>,
+    depth: usize,
+) -> Result<Type, Unsupported> {
+    if let Some(t) = scalar(ty, seg, &name, with) {
+        return t;
+    }
     let args = generic_args(seg);
     let one = |what: &str| -> Result<&syn::Type, Unsupported> {
         if args.len() == 1 {
@@ -177,81 +242,59 @@ fn lower_inner(
             Err(unsupported(ty, format!("`{what}` needs one type argument")))
         }
     };
-    let no_args = || -> Result<(), Unsupported> {
-        if matches!(seg.arguments, PathArguments::None) {
-            Ok(())
-        } else {
-            Err(unsupported(
-                ty,
-                format!("`{name}` takes no type arguments here"),
-            ))
-        }
-    };
     Ok(match name.as_str() {
-        "String" | "str" => {
-            no_args()?;
-            Type::String
-        }
         "Cow" if args.len() == 1 => lower_inner(args[0], with, named, depth + 1)?,
-        "bool" => Type::Bool,
-        "i8" | "i16" | "i32" | "i64" | "i128" | "isize" | "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => {
-            let signed = name.starts_with('i');
-            let bits = match &name[1..] {
-                "size" => 64,
-                b => b.parse().unwrap_or(64),
-            };
-            Type::Int { signed, bits }
-        }
-        "f32" => Type::Float { bits: 32 },
-        "f64" => Type::Float { bits: 64 },
-        "DateTime" => Type::DateTime { format: with.unwrap_or(DateFormat::Rfc3339) },
-        "OffsetDateTime" | "UtcDateTime" => match with {
-            Some(format) => Type::DateTime { format },
-            None => {
+        // serde_json::Map<String, Value>
+        "Map" if args.is_empty() => Type::Map {
+            of: Box::new(Type::Json),
+        },
+        "Map" if args.len() == 2 => match lower_inner(args[0], None, &mut Vec::new(), depth + 1)? {
+            Type::String => Type::Map {
+                of: Box::new(lower_inner(args[1], with, named, depth + 1)?),
+            },
+            _ => {
                 return Err(unsupported(
-                    ty,
-                    "`time::OffsetDateTime` has no string form in serde by default (it writes a tuple); add \
-                     `#[serde(with = \"time::serde::rfc3339\")]` (or `time::serde::timestamp`)",
+                    args[0],
+                    "map keys must be strings to be a JSON object",
                 ))
             }
         },
-        "NaiveDateTime" | "NaiveDate" | "PrimitiveDateTime" | "Date" => {
-            return Err(unsupported(
-                ty,
-                format!("`{name}` has no time zone; authgen stores UTC instants: use chrono `DateTime<Utc>`"),
-            ))
-        }
-        "Uuid" => {
-            no_args()?;
-            Type::Uuid
-        }
-        "Value" => Type::Json,
-        // serde_json::Map<String, Value>
-        "Map" if args.is_empty() => Type::Map { of: Box::new(Type::Json) },
-        "Map" if args.len() == 2 => match lower_inner(args[0], None, &mut Vec::new(), depth + 1)? {
-            Type::String => Type::Map { of: Box::new(lower_inner(args[1], with, named, depth + 1)?) },
-            _ => return Err(unsupported(args[0], "map keys must be strings to be a JSON object")),
+        "Option" => Type::Nullable {
+            of: Box::new(lower_inner(one("Option")?, with, named, depth + 1)?),
         },
-        "Option" => Type::Nullable { of: Box::new(lower_inner(one("Option")?, with, named, depth + 1)?) },
-        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => {
-            Type::List { of: Box::new(lower_inner(one(&name)?, with, named, depth + 1)?) }
-        }
+        "Vec" | "VecDeque" | "HashSet" | "BTreeSet" | "IndexSet" | "LinkedList" => Type::List {
+            of: Box::new(lower_inner(one(&name)?, with, named, depth + 1)?),
+        },
         "Box" | "Arc" | "Rc" => lower_inner(one(&name)?, with, named, depth + 1)?,
         "HashMap" | "BTreeMap" | "IndexMap" => {
             // A third argument is the hasher.
             if args.len() < 2 {
-                return Err(unsupported(ty, format!("`{name}` needs a key and a value type")));
+                return Err(unsupported(
+                    ty,
+                    format!("`{name}` needs a key and a value type"),
+                ));
             }
             match lower_inner(args[0], None, &mut Vec::new(), depth + 1)? {
                 Type::String => {}
-                _ => return Err(unsupported(args[0], "map keys must be strings to be a JSON object")),
+                _ => {
+                    return Err(unsupported(
+                        args[0],
+                        "map keys must be strings to be a JSON object",
+                    ))
+                }
             }
-            Type::Map { of: Box::new(lower_inner(args[1], with, named, depth + 1)?) }
+            Type::Map {
+                of: Box::new(lower_inner(args[1], with, named, depth + 1)?),
+            }
         }
-        "char" => Type::String,
         _ => {
             if !matches!(seg.arguments, PathArguments::None) {
-                return Err(unsupported(ty, format!("generic type `{name}<..>` is not supported: authgen types are not generic")));
+                return Err(unsupported(
+                    ty,
+                    format!(
+                        "generic type `{name}<..>` is not supported: authgen types are not generic"
+                    ),
+                ));
             }
             named.push(ty.clone());
             Type::Named { name }
