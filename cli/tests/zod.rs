@@ -658,6 +658,8 @@ fn seed_payloads(out: &mut Vec<Payload>) {
         &[
             ("/expires", Some(json!("2030-03-17T19:46:40+02:00"))),
             ("/expires", Some(json!("2030-03-17T17:46:40.123456789Z"))),
+            ("/expires", Some(json!("2030-03-17T17:46:40.1234567891Z"))),
+            ("/expires", Some(json!("2030-03-17T17:46:40-00:00"))),
             ("/unknownKey", Some(json!(true))),
             ("/error", Some(Value::Null)),
         ],
