@@ -9,6 +9,8 @@
 //! [typescript]
 //! out_dir = "types"        # next-auth.d.ts and permissions.ts
 //! augment_core = false     # v5: also augment @auth/core/types and @auth/core/jwt
+//! zod = false              # also schemas.ts: zod schemas of the wire format
+//! zod_exact_optional = false  # schemas.ts for exactOptionalPropertyTypes (zod >= 4.3)
 //!
 //! [sql]
 //! dialects = ["sqlite"]    # postgres, mysql, sqlite
@@ -104,6 +106,13 @@ pub struct TypeScript {
     pub out_dir: PathBuf,
     /// v5 only: also augment `@auth/core/types` and `@auth/core/jwt`.
     pub augment_core: bool,
+    /// Also write `schemas.ts`: zod schemas (`zod/v4`, zod 3.25+ and 4.x) of the JSON serde
+    /// writes.
+    pub zod: bool,
+    /// In `schemas.ts`, optional keys use `.exactOptional()` (zod 4.3+) instead of
+    /// `.optional()`, so that `z.infer` fits the next-auth types under TypeScript's
+    /// `exactOptionalPropertyTypes`.
+    pub zod_exact_optional: bool,
 }
 
 impl Default for TypeScript {
@@ -111,6 +120,8 @@ impl Default for TypeScript {
         TypeScript {
             out_dir: PathBuf::from("types"),
             augment_core: false,
+            zod: false,
+            zod_exact_optional: false,
         }
     }
 }

@@ -31,12 +31,18 @@ pub trait Emitter {
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "sql"]);
 /// let files = emit::emitters(&config)[1].emit(&model, &config).unwrap();
 /// assert!(files[0].contents.contains("export function hasRole("));
+///
+/// let mut config = Config::default();
+/// config.typescript.zod = true;
+/// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
+/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "schemas.ts", "sql"]);
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
-    let _ = config;
-    vec![
-        Box::new(crate::ts::Dts),
-        Box::new(crate::ts::Permissions),
-        Box::new(crate::sql::SqlSchemas),
-    ]
+    let mut out: Vec<Box<dyn Emitter>> =
+        vec![Box::new(crate::ts::Dts), Box::new(crate::ts::Permissions)];
+    if config.typescript.zod {
+        out.push(Box::new(crate::ts::Zod));
+    }
+    out.push(Box::new(crate::sql::SqlSchemas));
+    out
 }

@@ -11,15 +11,20 @@
 //!   `hasRole` (at least that role), `hasPermission`, `hasAnyPermission`, `hasAllPermissions`
 //!   and one `is<Role>` per role, with the semantics of `authgen_runtime::authz`.
 //!
-//! Both files start with one line holding [`GENERATED_MARK`], use LF line endings and are
+//! - `schemas.ts` (with `[typescript] zod = true`): zod schemas of the same wire format, see
+//!   [`Zod`].
+//!
+//! Every file starts with one line holding [`GENERATED_MARK`], uses LF line endings and is
 //! byte-for-byte deterministic.
 
 mod dts;
 mod permissions;
 mod types;
+mod zod;
 
 pub use dts::Dts;
 pub use permissions::Permissions;
+pub use zod::Zod;
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -31,6 +36,9 @@ use crate::output::{OutputFile, GENERATED_MARK};
 pub const DTS_FILE: &str = "next-auth.d.ts";
 /// The helpers file's name inside `[typescript] out_dir`.
 pub const PERMISSIONS_FILE: &str = "permissions.ts";
+
+/// The zod schemas file's name inside `[typescript] out_dir` (with `[typescript] zod = true`).
+pub const ZOD_FILE: &str = "schemas.ts";
 
 /// The first line of every generated TypeScript file.
 pub fn header() -> String {
