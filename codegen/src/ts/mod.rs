@@ -13,17 +13,21 @@
 //!
 //! - `schemas.ts` (with `[typescript] zod = true`): zod schemas of the same wire format, see
 //!   [`Zod`].
+//! - `trpc.ts` (with `[typescript] trpc = true`): tRPC procedures that check the session, see
+//!   [`Trpc`].
 //!
 //! Every file starts with one line holding [`GENERATED_MARK`], uses LF line endings and is
 //! byte-for-byte deterministic.
 
 mod dts;
 mod permissions;
+mod trpc;
 mod types;
 mod zod;
 
 pub use dts::Dts;
 pub use permissions::Permissions;
+pub use trpc::Trpc;
 pub use zod::Zod;
 
 use crate::config::Config;
@@ -39,6 +43,9 @@ pub const PERMISSIONS_FILE: &str = "permissions.ts";
 
 /// The zod schemas file's name inside `[typescript] out_dir` (with `[typescript] zod = true`).
 pub const ZOD_FILE: &str = "schemas.ts";
+
+/// The tRPC procedures file's name inside `[typescript] out_dir` (with `[typescript] trpc = true`).
+pub const TRPC_FILE: &str = "trpc.ts";
 
 /// The first line of every generated TypeScript file.
 pub fn header() -> String {

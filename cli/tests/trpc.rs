@@ -1,0 +1,323 @@
+//! `trpc.ts` (`[typescript] trpc = true`), proven with the real packages: `fixtures/ts/trpc-v10`
+//! (`@trpc/server` 10.45.4, next-auth 4.24.15) and `fixtures/ts/trpc-v11` (`@trpc/server` 11.25.2,
+//! next-auth 5.0.0-beta.32), zod 4.6.7, TypeScript 5.9.3.
+//!
+//! `fixtures/ts/trpc-common/app.ts` is an app's own root (its own context, transformer and error
+//! formatter) with the generated procedures attached by `unstable_concat` (and, on tRPC 11, a copy
+//! with `concat`); it is copied next to the seed's generated `next-auth.d.ts`, `permissions.ts` and
+//! `trpc.ts`.
+//!
+//! - Types: tsc checks exact assertions of `ctx.session` after each procedure (signed in, the role
+//!   narrowed to the roles at or above), that the app's context and error formatter are kept, and
+//!   `misuse.ts`'s `@ts-expect-error`s (unknown and lowercase roles, a role given as a
+//!   permission, a null session without a procedure). The other fixture models' `trpc.ts` compile.
+//! - Run time (`run.mjs`, one Node process per tRPC major): every procedure through `createCaller`
+//!   for signed out, a session whose user is `null`, and each seed role (sessions written by
+//!   serde): `UNAUTHORIZED`, `FORBIDDEN`, OK, and `BAD_REQUEST` only after the auth checks; and
+//!   over HTTP (`fetchRequestHandler`): the app's transformer and error formatter apply.
+
+#[path = "../../fixtures/seed/model.rs"]
+#[allow(dead_code)]
+mod seed;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use authgen_codegen::config::{Config, NextAuth};
+use authgen_codegen::emit::Emitter;
+use authgen_codegen::frontend::check::Checked;
+use authgen_codegen::frontend::source::{parse_sources, Source};
+use authgen_codegen::ts::{Dts, Permissions, Trpc};
+use chrono::{TimeZone, Utc};
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The fixture project of tRPC `major` (10 or 11) and the next-auth version it runs.
+fn project(major: u8) -> (PathBuf, NextAuth) {
+    let dir = root().join(format!("fixtures/ts/trpc-v{major}"));
+    let v = if major == 10 {
+        NextAuth::V4
+    } else {
+        NextAuth::V5
+    };
+    (authgen_testkit::npm::ensure_installed(&dir), v)
+}
+
+fn checked(fixture: &str) -> Checked {
+    let path = root().join("fixtures").join(fixture).join("model.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    parse_sources(&[Source {
+        name: format!("fixtures/{fixture}/model.rs").into(),
+        text,
+    }])
+    .unwrap_or_else(|e| panic!("{fixture}: {e:?}"))
+}
+
+/// Writes `next-auth.d.ts`, `permissions.ts` and `trpc.ts` for `fixture` into `dir` (emptied
+/// first), with a `tsconfig.json` including every `.ts` file there.
+fn write_outputs(fixture: &str, v: NextAuth, dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir);
+    std::fs::create_dir_all(dir).unwrap();
+    let mut config = Config {
+        next_auth: v,
+        ..Config::default()
+    };
+    config.typescript.out_dir = PathBuf::new();
+    config.typescript.trpc = true;
+    let model = checked(fixture);
+    let emitters: [&dyn Emitter; 3] = [&Dts, &Permissions, &Trpc];
+    for e in emitters {
+        for f in e.emit(&model, &config).unwrap() {
+            std::fs::write(dir.join(&f.path), &f.contents).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.join("tsconfig.json"),
+        r#"{ "extends": "../../tsconfig.base.json", "include": ["*.ts"] }"#,
+    )
+    .unwrap();
+}
+
+/// Copies `fixtures/ts/trpc-common/<file>` into `dir`; on tRPC 11 also `app-concat.ts`, the app
+/// attaching with `.concat`.
+fn copy_app(dir: &Path, major: u8) {
+    let common = root().join("fixtures/ts/trpc-common");
+    for file in ["app.ts", "misuse.ts", "run.mjs"] {
+        std::fs::copy(common.join(file), dir.join(file)).unwrap();
+    }
+    if major == 11 {
+        let app = std::fs::read_to_string(common.join("app.ts")).unwrap();
+        assert!(app.contains(".unstable_concat("));
+        std::fs::write(
+            dir.join("app-concat.ts"),
+            app.replace(".unstable_concat(", ".concat("),
+        )
+        .unwrap();
+        std::fs::write(dir.join("misuse-concat.ts"), MISUSE_CONCAT).unwrap();
+    }
+}
+
+/// tRPC 11 checks the app's context at `concat`: it must have the session.
+const MISUSE_CONCAT: &str = r#"import { initTRPC } from "@trpc/server";
+import { authedProcedure } from "./trpc";
+
+const t = initTRPC.context<{ db: string }>().create();
+// @ts-expect-error: the app's context has no `session`
+export const noSession = t.procedure.concat(authedProcedure);
+"#;
+
+fn tsc(dir: &Path, tsconfig: &Path) -> (bool, String) {
+    let out = Command::new(dir.join("node_modules/.bin/tsc"))
+        .args(["--noEmit", "--pretty", "false", "-p"])
+        .arg(tsconfig)
+        .current_dir(dir)
+        .output()
+        .expect("run tsc");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// tsc on the seed's outputs and the app for tRPC `major`.
+fn types_hold(major: u8) {
+    let (dir, v) = project(major);
+    let gen = dir.join("generated/seed-types");
+    write_outputs("seed", v, &gen);
+    copy_app(&gen, major);
+    let (ok, text) = tsc(&dir, &gen.join("tsconfig.json"));
+    assert!(ok, "tsc on tRPC {major}:\n{text}");
+}
+
+#[test]
+fn seed_types_trpc10() {
+    types_hold(10);
+}
+
+#[test]
+fn seed_types_trpc11() {
+    types_hold(11);
+}
+
+#[test]
+fn the_assertions_can_fail() {
+    // Without the role narrowing, app.ts's exact assertions fail: the check is not vacuous.
+    let (dir, v) = project(11);
+    let gen = dir.join("generated/seed-broken");
+    write_outputs("seed", v, &gen);
+    copy_app(&gen, 11);
+    let trpc = std::fs::read_to_string(gen.join("trpc.ts")).unwrap();
+    let broken = trpc.replace("role: RolesAtLeast[R]", "role: Role");
+    assert_ne!(broken, trpc);
+    std::fs::write(gen.join("trpc.ts"), broken).unwrap();
+    let (ok, text) = tsc(&dir, &gen.join("tsconfig.json"));
+    assert!(!ok, "tsc accepted trpc.ts without the role narrowing");
+    assert!(text.contains("app.ts("), "{text}");
+}
+
+/// The other fixture models' `trpc.ts` compile on both majors (renamed `session.account`, an
+/// optional role, free-form permissions, a list of roles in the JWT).
+#[test]
+fn other_models_compile() {
+    for major in [10, 11] {
+        let (dir, v) = project(major);
+        for fixture in ["blog", "workspace", "kitchen-sink"] {
+            let gen = dir.join("generated").join(fixture);
+            write_outputs(fixture, v, &gen);
+            if fixture == "workspace" {
+                // `address` is typed by ts-rs bindings.
+                std::fs::create_dir_all(gen.join("bindings")).unwrap();
+                std::fs::write(
+                    gen.join("bindings/Address.ts"),
+                    "export type Address = { street: string };\n",
+                )
+                .unwrap();
+            }
+            let (ok, text) = tsc(&dir, &gen.join("tsconfig.json"));
+            assert!(ok, "tsc on {fixture}, tRPC {major}:\n{text}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Run time.
+
+/// The seed sessions as serde writes them, and two that are signed out.
+fn sessions() -> Value {
+    use seed::{Permission as P, Role, Session, SessionUser};
+    let session = |role, permissions| {
+        serde_json::to_value(Session {
+            user: SessionUser {
+                id: "u1".into(),
+                name: Some("Ada".into()),
+                email: None,
+                image: None,
+                role,
+                permissions,
+            },
+            expires: Utc.timestamp_opt(1_900_000_000, 0).unwrap(),
+            error: None,
+        })
+        .unwrap()
+    };
+    json!({
+        "signedOut": null,
+        "userNull": { "user": null, "expires": "2030-01-01T00:00:00Z" },
+        // Permissions independent of the role: ADMIN holds only `users:manage`.
+        "USER": session(Role::User, vec![P::PostsRead]),
+        "MODERATOR": session(Role::Moderator, vec![P::PostsRead, P::PostsWrite]),
+        "ADMIN": session(Role::Admin, vec![P::UsersManage]),
+    })
+}
+
+/// Every call, and what it gives for signed out, a null user, USER, MODERATOR, ADMIN.
+const TABLE: &[(&str, [&str; 5])] = &[
+    ("public", ["OK", "OK", "OK", "OK", "OK"]),
+    ("authed", ["U", "U", "OK", "OK", "OK"]),
+    ("user", ["U", "U", "OK", "OK", "OK"]),
+    ("moderator", ["U", "U", "F", "OK", "OK"]),
+    ("admin", ["U", "U", "F", "F", "OK"]),
+    ("postsWrite", ["U", "U", "F", "OK", "F"]),
+    ("anyManage", ["U", "U", "F", "OK", "OK"]),
+    ("anyNone", ["U", "U", "F", "F", "F"]),
+    ("allReadWrite", ["U", "U", "F", "OK", "F"]),
+    ("allNone", ["U", "U", "OK", "OK", "OK"]),
+    (r#"createPost({"title":""})"#, ["U", "U", "F", "B", "B"]),
+    (r#"createPost({"title":"Hi"})"#, ["U", "U", "F", "OK", "OK"]),
+];
+
+const WHO: [&str; 5] = ["signedOut", "userNull", "USER", "MODERATOR", "ADMIN"];
+
+fn code(short: &str) -> &str {
+    match short {
+        "U" => "UNAUTHORIZED",
+        "F" => "FORBIDDEN",
+        "B" => "BAD_REQUEST",
+        other => other,
+    }
+}
+
+fn calls() -> Vec<Value> {
+    TABLE
+        .iter()
+        .map(|(key, _)| match key.split_once('(') {
+            Some((path, arg)) => {
+                let input: Value = serde_json::from_str(arg.trim_end_matches(')')).unwrap();
+                json!({ "path": path, "input": input })
+            }
+            None => json!({ "path": key }),
+        })
+        .collect()
+}
+
+/// Runs the table for tRPC `major` and checks every cell, then the HTTP calls.
+fn table_holds(major: u8) {
+    let (dir, v) = project(major);
+    let gen = dir.join("generated/seed-run");
+    write_outputs("seed", v, &gen);
+    copy_app(&gen, major);
+    let apps: Vec<&str> = if major == 11 {
+        vec!["app", "app-concat"]
+    } else {
+        vec!["app"]
+    };
+    let input = json!({ "apps": apps, "sessions": sessions(), "calls": calls() });
+    let out = authgen_testkit::npm::node_ok(
+        &dir,
+        "generated/seed-run/run.mjs",
+        &["generated/seed-run"],
+        input.to_string().as_bytes(),
+        &[],
+    );
+    let out: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{out}: {e}"));
+    for app in apps {
+        let table = &out[app];
+        let mut wrong = Vec::new();
+        for (key, row) in TABLE {
+            for (who, want) in WHO.iter().zip(row) {
+                let want = code(want);
+                let got = table[who][key].as_str().unwrap_or("missing");
+                if got != want {
+                    wrong.push(format!("{app} {key} as {who}: got {got}, want {want}"));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "tRPC {major}:\n{}", wrong.join("\n"));
+        http_holds(&table["http"], major);
+    }
+}
+
+/// Over HTTP: ADMIN gets the transformed value; USER a 403 and nobody a 401, both with the
+/// app's formatted (and transformed) error.
+fn http_holds(http: &Value, major: u8) {
+    assert_eq!(http[0]["status"], 200, "tRPC {major}: {http}");
+    assert_eq!(
+        http[0]["body"]["result"]["data"],
+        json!({ "wrapped": "http:ADMIN" }),
+        "tRPC {major}: the app's transformer"
+    );
+    for (i, status, code) in [(1, 403, "FORBIDDEN"), (2, 401, "UNAUTHORIZED")] {
+        assert_eq!(http[i]["status"], status, "tRPC {major}: {http}");
+        let error = &http[i]["body"]["error"]["wrapped"];
+        assert_eq!(error["data"]["code"], code, "tRPC {major}: {http}");
+        assert_eq!(
+            error["data"]["app"], "formatted",
+            "tRPC {major}: the app's error formatter: {http}"
+        );
+    }
+}
+
+#[test]
+fn seed_table_trpc10() {
+    table_holds(10);
+}
+
+#[test]
+fn seed_table_trpc11() {
+    table_holds(11);
+}

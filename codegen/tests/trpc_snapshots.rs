@@ -1,0 +1,92 @@
+//! insta snapshots of `trpc.ts` (`[typescript] trpc = true`) for every fixture model. The file
+//! does not depend on the next-auth version (both import `Session` from `next-auth`).
+
+use authgen_codegen::config::{Config, NextAuth};
+use authgen_codegen::emit::Emitter;
+use authgen_codegen::frontend::check::Checked;
+use authgen_codegen::frontend::source::{parse_sources, Source};
+use authgen_codegen::ts::Trpc;
+
+fn fixture(name: &str) -> Checked {
+    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    parse_sources(&[Source {
+        name: format!("fixtures/{name}/model.rs").into(),
+        text,
+    }])
+    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+fn render(name: &str, v: NextAuth) -> String {
+    let mut config = Config {
+        next_auth: v,
+        ..Config::default()
+    };
+    config.typescript.trpc = true;
+    let files = Trpc
+        .emit(&fixture(name), &config)
+        .unwrap_or_else(|e| panic!("{name} {v:?}: {e:?}"));
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].path, std::path::Path::new("types/trpc.ts"));
+    let text = files[0].contents.clone();
+    assert_eq!(
+        text.lines().next(),
+        Some(authgen_codegen::ts::header().trim_end())
+    );
+    assert!(!text.contains('\r') && text.ends_with('\n'));
+    text
+}
+
+fn snapshot(name: &str) {
+    let text = render(name, NextAuth::V5);
+    assert_eq!(render(name, NextAuth::V4), text, "the same for v4 and v5");
+    insta::assert_snapshot!(format!("{name}_trpc_ts"), text);
+}
+
+#[test]
+fn seed() {
+    let text = render("seed", NextAuth::V5);
+    assert!(text.contains(
+        "export type RolesAtLeast = {\n  USER: \"USER\" | \"MODERATOR\" | \"ADMIN\";\n  MODERATOR: \"MODERATOR\" | \"ADMIN\";\n  ADMIN: \"ADMIN\";\n};\n"
+    ));
+    assert!(text.contains(
+        "export type SessionWithRole<R extends Role> = SignedInSession & { user: { role: RolesAtLeast[R] } };"
+    ));
+    snapshot("seed");
+}
+
+#[test]
+fn blog() {
+    snapshot("blog");
+}
+
+#[test]
+fn workspace() {
+    // `role: Option<Role>`: the role check narrows `null` away too.
+    assert!(render("workspace", NextAuth::V5)
+        .contains("= SignedInSession & { user: { role: RolesAtLeast[R] } };"));
+    snapshot("workspace");
+}
+
+#[test]
+fn kitchen_sink() {
+    // `session.account` in SCREAMING_SNAKE_CASE, an optional `LEVEL` of the role enum.
+    let text = render("kitchen-sink", NextAuth::V5);
+    assert!(text.contains("= Session & { account: NonNullable<Session[\"account\"]> };"));
+    assert!(text.contains("= SignedInSession & { account: { LEVEL: RolesAtLeast[R] } };"));
+    assert!(text.contains("(session as unknown as Readonly<Record<string, unknown>>)[\"account\"]"));
+    snapshot("kitchen-sink");
+}
+
+#[test]
+fn a_model_without_roles_narrows_to_signed_in_only() {
+    let model = authgen_codegen::frontend::check::check(Default::default()).unwrap();
+    let text = Trpc
+        .emit(&model, &Config::default())
+        .unwrap()
+        .remove(0)
+        .contents;
+    assert!(text.contains("export type RolesAtLeast = {};\n"));
+    assert!(text.contains("export type SessionWithRole<R extends Role> = SignedInSession;\n"));
+    assert!(text.contains("[\"user\"];\n"));
+}
