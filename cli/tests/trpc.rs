@@ -160,16 +160,66 @@ fn the_assertions_can_fail() {
     assert!(text.contains("app.ts("), "{text}");
 }
 
-/// The other fixture models' `trpc.ts` compile on both majors (renamed `session.account`, an
-/// optional role, free-form permissions, a list of roles in the JWT).
+/// For the other fixture models: a role procedure, and the exact type of the role it narrows.
+const OTHER_MODELS: &[(&str, &str, &str)] = &[
+    (
+        "blog",
+        r#"roleProcedure("EDITOR")"#,
+        r#"user.role, "EDITOR" | "SUPER_ADMIN""#,
+    ),
+    // `role: Option<Role>`: `null` is narrowed away too.
+    (
+        "workspace",
+        r#"roleProcedure("editor")"#,
+        r#"user.role, "editor" | "owner""#,
+    ),
+    // `session.account`, an optional `LEVEL`, free-form permissions.
+    (
+        "kitchen-sink",
+        r#"roleProcedure("team-member")"#,
+        r#"account.LEVEL, "team-member" | "owner""#,
+    ),
+];
+
+/// An app attaching `procedure` and asserting `ctx.session.<member>` has exactly `ty`.
+fn other_model_app(procedure: &str, member_and_ty: &str) -> String {
+    format!(
+        r#"import {{ initTRPC }} from "@trpc/server";
+import type {{ Session }} from "next-auth";
+import {{ anyPermissionProcedure, roleProcedure }} from "./trpc";
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+function expect<T extends true>(_?: T): void {{}}
+
+const t = initTRPC.context<{{ session: Session | null }}>().create();
+export const router = t.router({{
+  role: t.procedure.unstable_concat({procedure}).query(({{ ctx }}) => {{
+    expect<Equal<typeof ctx.session.{member_and_ty}>>();
+    return 1;
+  }}),
+  any: t.procedure.unstable_concat(anyPermissionProcedure([])).query(() => 1),
+}});
+// @ts-expect-error: not a role
+roleProcedure("not-a-role");
+"#
+    )
+}
+
+/// The other fixture models' `trpc.ts` compile on both majors and narrow their roles (renamed
+/// `session.account`, an optional role, free-form permissions, a list of roles in the JWT).
 #[test]
 fn other_models_compile() {
     for major in [10, 11] {
         let (dir, v) = project(major);
-        for fixture in ["blog", "workspace", "kitchen-sink"] {
+        for (fixture, procedure, member_and_ty) in OTHER_MODELS {
             let gen = dir.join("generated").join(fixture);
             write_outputs(fixture, v, &gen);
-            if fixture == "workspace" {
+            std::fs::write(
+                gen.join("app.ts"),
+                other_model_app(procedure, member_and_ty),
+            )
+            .unwrap();
+            if *fixture == "workspace" {
                 // `address` is typed by ts-rs bindings.
                 std::fs::create_dir_all(gen.join("bindings")).unwrap();
                 std::fs::write(
