@@ -272,6 +272,7 @@ const TABLE: &[(&str, [&str; 5])] = &[
     ("user", ["U", "U", "OK", "OK", "OK"]),
     ("moderator", ["U", "U", "F", "OK", "OK"]),
     ("admin", ["U", "U", "F", "F", "OK"]),
+    ("moderatorAudited", ["U", "U", "F", "OK", "OK"]),
     ("postsWrite", ["U", "U", "F", "OK", "F"]),
     ("anyManage", ["U", "U", "F", "OK", "OK"]),
     ("anyNone", ["U", "U", "F", "F", "F"]),
