@@ -262,27 +262,45 @@ fn sessions() -> Value {
         "USER": session(Role::User, vec![P::PostsRead]),
         "MODERATOR": session(Role::Moderator, vec![P::PostsRead, P::PostsWrite]),
         "ADMIN": session(Role::Admin, vec![P::UsersManage]),
+        "lowercaseAdmin": { "user": { "id": "u2", "role": "admin", "permissions": ["posts:write"] }, "expires": "2030-01-01T00:00:00Z" },
+        "noClaims": { "user": {}, "expires": "2030-01-01T00:00:00Z" },
     })
 }
 
-/// Every call, and what it gives for signed out, a null user, USER, MODERATOR, ADMIN.
-const TABLE: &[(&str, [&str; 5])] = &[
-    ("public", ["OK", "OK", "OK", "OK", "OK"]),
-    ("authed", ["U", "U", "OK", "OK", "OK"]),
-    ("user", ["U", "U", "OK", "OK", "OK"]),
-    ("moderator", ["U", "U", "F", "OK", "OK"]),
-    ("admin", ["U", "U", "F", "F", "OK"]),
-    ("moderatorAudited", ["U", "U", "F", "OK", "OK"]),
-    ("postsWrite", ["U", "U", "F", "OK", "F"]),
-    ("anyManage", ["U", "U", "F", "OK", "OK"]),
-    ("anyNone", ["U", "U", "F", "F", "F"]),
-    ("allReadWrite", ["U", "U", "F", "OK", "F"]),
-    ("allNone", ["U", "U", "OK", "OK", "OK"]),
-    (r#"createPost({"title":""})"#, ["U", "U", "F", "B", "B"]),
-    (r#"createPost({"title":"Hi"})"#, ["U", "U", "F", "OK", "OK"]),
+/// Every call, and what it gives for each of [`WHO`]: signed out, a null user, USER, MODERATOR,
+/// ADMIN, and two sessions the types do not admit but a request may carry (as `permissions.ts`
+/// decides: a lowercase `"admin"` is no role; a user without claims is signed in with nothing).
+const TABLE: &[(&str, [&str; 7])] = &[
+    ("public", ["OK", "OK", "OK", "OK", "OK", "OK", "OK"]),
+    ("authed", ["U", "U", "OK", "OK", "OK", "OK", "OK"]),
+    ("user", ["U", "U", "OK", "OK", "OK", "F", "F"]),
+    ("moderator", ["U", "U", "F", "OK", "OK", "F", "F"]),
+    ("admin", ["U", "U", "F", "F", "OK", "F", "F"]),
+    ("moderatorAudited", ["U", "U", "F", "OK", "OK", "F", "F"]),
+    ("postsWrite", ["U", "U", "F", "OK", "F", "OK", "F"]),
+    ("anyManage", ["U", "U", "F", "OK", "OK", "OK", "F"]),
+    ("anyNone", ["U", "U", "F", "F", "F", "F", "F"]),
+    ("allReadWrite", ["U", "U", "F", "OK", "F", "F", "F"]),
+    ("allNone", ["U", "U", "OK", "OK", "OK", "OK", "OK"]),
+    (
+        r#"createPost({"title":""})"#,
+        ["U", "U", "F", "B", "B", "F", "F"],
+    ),
+    (
+        r#"createPost({"title":"Hi"})"#,
+        ["U", "U", "F", "OK", "OK", "F", "F"],
+    ),
 ];
 
-const WHO: [&str; 5] = ["signedOut", "userNull", "USER", "MODERATOR", "ADMIN"];
+const WHO: [&str; 7] = [
+    "signedOut",
+    "userNull",
+    "USER",
+    "MODERATOR",
+    "ADMIN",
+    "lowercaseAdmin",
+    "noClaims",
+];
 
 fn code(short: &str) -> &str {
     match short {
