@@ -241,7 +241,7 @@ export function permissionProcedure(permission: Permission) {
     if (!hasPermission(session, permission)) {
       throw forbidden(`the permission ${permission}`);
     }
-    return next({ ctx: { session } });
+    return next({ ctx: { session: session as SignedInSession } });
   });
 }
 
@@ -258,7 +258,7 @@ export function anyPermissionProcedure(permissions: readonly Permission[]) {
     if (!hasAnyPermission(session, permissions)) {
       throw forbidden(`one of the permissions ${permissions.join(", ")}`);
     }
-    return next({ ctx: { session } });
+    return next({ ctx: { session: session as SignedInSession } });
   });
 }
 
@@ -275,7 +275,7 @@ export function allPermissionsProcedure(permissions: readonly Permission[]) {
     if (!hasAllPermissions(session, permissions)) {
       throw forbidden(`the permissions ${permissions.join(", ")}`);
     }
-    return next({ ctx: { session } });
+    return next({ ctx: { session: session as SignedInSession } });
   });
 }
 "#;
