@@ -55,7 +55,7 @@ pub fn header() -> String {
 /// use authgen_codegen::{config::Config, frontend::check::check, model::Model, ts};
 /// let files = ts::render(&check(Model::default()).unwrap(), &Config::default()).unwrap();
 /// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
-/// assert!(files[1].contents.contains("export function hasRole("));
+/// assert!(files[1].contents.contains("export function hasRole<"));
 /// ```
 pub fn render(model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     match (Dts.emit(model, config), Permissions.emit(model, config)) {
