@@ -554,6 +554,16 @@ fn v5_augment_core_reaches_a_second_core_copy() {
         &dir.join("node_modules/@auth/core"),
         &nm.join("next-auth/node_modules/@auth/core"),
     );
+    // Another version, as a mismatch gives: tsc treats two copies of one package version as one
+    // (and then the `next-auth/*` augmentations reach both).
+    let pkg = nm.join("next-auth/node_modules/@auth/core/package.json");
+    let text = std::fs::read_to_string(&pkg).unwrap();
+    let other = text.replacen("\"version\": \"0.41.3\"", "\"version\": \"0.41.2\"", 1);
+    assert_ne!(
+        text, other,
+        "@auth/core is no longer 0.41.3: update this test"
+    );
+    std::fs::write(&pkg, other).unwrap();
     std::fs::copy(
         dir.join("tsconfig.base.json"),
         tmp.path().join("tsconfig.base.json"),
@@ -700,6 +710,34 @@ fn cases_for<S, R, P>(
     }
 }
 
+/// A session JSON whose `user` is `null`: serde refuses it as the session type, so the Rust
+/// runtime answers as signed out (401), and so must every check in `permissions.ts` (including
+/// `hasAllPermissions(…, [])`, which is `true` for any signed-in subject).
+fn signed_out_session_cases<S, R, P>(
+    raw: Value,
+    roles: &[(R, String)],
+    perms: &[P],
+    sets: &[Vec<P>],
+    out: &mut Vec<Case>,
+) where
+    S: Serialize + serde::de::DeserializeOwned + HasRole<Role = R> + HasPermissions,
+    R: Role + Serialize,
+    P: Serialize + Clone,
+    S::Permission: PartialEq<P>,
+{
+    let parsed: Option<S> = serde_json::from_value(raw.clone()).ok();
+    assert!(parsed.is_none(), "serde accepts {raw}");
+    let mut added = Vec::new();
+    cases_for(parsed.as_ref(), roles, perms, sets, &mut added);
+    added.retain(|c| !c.undefined);
+    for c in &mut added {
+        c.subject = raw.clone();
+    }
+    assert!(added.iter().any(|c| c.op == "hasAll" && c.arg == json!([])));
+    assert!(added.iter().all(|c| !c.expected));
+    out.extend(added);
+}
+
 const RUNNER: &str = r#"import * as p from "./out/permissions.js";
 import { readFileSync } from "node:fs";
 const cases = JSON.parse(readFileSync(0, "utf8"));
@@ -840,6 +878,8 @@ fn seed_permissions_ts_matches_the_rust_helpers() {
     }
     cases_for(None::<&Session>, &roles, &perms, &sets, &mut cases);
     cases_for(None::<&Jwt>, &roles, &perms, &sets, &mut cases);
+    let signed_out = json!({ "user": null, "expires": "2030-01-01T00:00:00Z" });
+    signed_out_session_cases::<Session, _, _>(signed_out, &roles, &perms, &sets, &mut cases);
     parity("seed", &cases);
 }
 
@@ -961,5 +1001,7 @@ fn workspace_permissions_ts_matches_the_rust_helpers() {
         }
     }
     cases_for(None::<&Session>, &roles, &perms, &sets, &mut cases);
+    let signed_out = json!({ "user": null, "expires": "2030-01-01T00:00:00Z" });
+    signed_out_session_cases::<Session, _, _>(signed_out, &roles, &perms, &sets, &mut cases);
     parity("workspace", &cases);
 }

@@ -30,7 +30,7 @@ pub trait Emitter {
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "sql"]);
 /// let files = emit::emitters(&config)[1].emit(&model, &config).unwrap();
-/// assert!(files[0].contents.contains("export function hasRole("));
+/// assert!(files[0].contents.contains("export function hasRole<"));
 ///
 /// let mut config = Config::default();
 /// config.typescript.zod = true;

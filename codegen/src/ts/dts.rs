@@ -354,6 +354,36 @@ fn adapter_block<'a>(
     block
 }
 
+/// next-auth v5's `next-auth/jwt` and `next-auth/adapters` only re-export `@auth/core/*`: an
+/// augmentation of such a module takes effect only in a program that imports it, so the file
+/// imports each module it augments (a program that imports only `next-auth` then sees them all).
+fn v5_reexport_imports(v: NextAuth, blocks: &Blocks) -> String {
+    if v != NextAuth::V5 {
+        return String::new();
+    }
+    let imports = [
+        (&blocks.jwt, "JWT", "next-auth/jwt"),
+        (&blocks.adapter, "AdapterUser", "next-auth/adapters"),
+    ];
+    let imports: Vec<_> = imports.iter().filter(|(b, _, _)| !b.is_empty()).collect();
+    if imports.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "// next-auth v5 re-exports `@auth/core/*`: an augmentation of `next-auth/jwt` or\n\
+         // `next-auth/adapters` below takes effect only in a program that imports that module,\n\
+         // which these imports guarantee.\n",
+    );
+    for (_, name, module) in imports {
+        let _ = writeln!(
+            out,
+            "import type {{ {name} as _Authgen{name} }} from {};",
+            string_literal(module)
+        );
+    }
+    out
+}
+
 /// The whole file: header, imports, top-level types and the `declare module` blocks.
 fn file(header: &str, config: &Config, m: &Mapper<'_>, top: &str, blocks: Blocks) -> String {
     let v = config.next_auth;
@@ -364,13 +394,7 @@ fn file(header: &str, config: &Config, m: &Mapper<'_>, top: &str, blocks: Blocks
          // next-auth's types instead of replacing them. Include it in your tsconfig.\n",
     );
     out.push_str("import type { DefaultSession } from \"next-auth\";\n");
-    if v == NextAuth::V5 && !blocks.jwt.is_empty() {
-        out.push_str(
-            "// next-auth v5 re-exports `@auth/core/jwt`: the `next-auth/jwt` augmentation below takes\n\
-             // effect only in a program that imports that module, which this import guarantees.\n",
-        );
-        out.push_str("import type { JWT as _AuthgenJWT } from \"next-auth/jwt\";\n");
-    }
+    out.push_str(&v5_reexport_imports(v, &blocks));
     let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for (module, name) in &m.imports {
         by_module.entry(module).or_default().push(name);

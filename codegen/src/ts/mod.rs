@@ -8,8 +8,11 @@
 //!   when they fit its declaration; a conflict is a [`Diagnostic`] naming the field and the
 //!   base interface.
 //! - `permissions.ts` is dependency-free: `ROLES`, `PERMISSIONS`, `Role`, `Permission`,
-//!   `hasRole` (at least that role), `hasPermission`, `hasAnyPermission`, `hasAllPermissions`
-//!   and one `is<Role>` per role, with the semantics of `authgen_runtime::authz`.
+//!   `RolesAtLeast`, `isAuthenticated`, `hasRole` (at least that role), `hasPermission`,
+//!   `hasAnyPermission`, `hasAllPermissions` and one `is<Role>` per role, with the semantics of
+//!   `authgen_runtime::authz`. Every check is a type predicate: `if (isAdmin(session))` leaves a
+//!   non-null session whose `user.role` is `"ADMIN"` (types `SignedIn`, `WithRole`,
+//!   `WithPermission`). In v5, `next-auth.d.ts` imports each re-exported module it augments.
 //!
 //! - `schemas.ts` (with `[typescript] zod = true`): zod schemas of the same wire format, see
 //!   [`Zod`].
@@ -59,7 +62,7 @@ pub fn header() -> String {
 /// use authgen_codegen::{config::Config, frontend::check::check, model::Model, ts};
 /// let files = ts::render(&check(Model::default()).unwrap(), &Config::default()).unwrap();
 /// assert_eq!(files[0].path, std::path::Path::new("types/next-auth.d.ts"));
-/// assert!(files[1].contents.contains("export function hasRole("));
+/// assert!(files[1].contents.contains("export function hasRole<"));
 /// ```
 pub fn render(model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     match (Dts.emit(model, config), Permissions.emit(model, config)) {

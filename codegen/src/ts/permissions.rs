@@ -111,8 +111,11 @@ fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
         "/**\n * Roles, permissions and checks over next-auth sessions, JWTs and users. No dependencies:\n * import it on the server, at the edge or in the browser. The checks match the Rust helpers\n * (`authgen::runtime`) exactly; `null` and `undefined` never have access.\n *\n * @module\n */\n",
     );
     out.push_str(&roles(model));
+    out.push_str(&roles_at_least(model));
     out.push_str(&permissions(model));
     out.push_str(&subjects(model));
+    out.push_str(&narrowing(model));
+    out.push_str(&with_role(model));
     out.push_str(CHECKS);
     for (name, v) in &preds {
         out.push_str(&predicate(name, v));
@@ -176,6 +179,28 @@ fn roles(model: &Model) -> String {
     out
 }
 
+/// `RolesAtLeast`: for each role, the union of it and every role declared after it.
+fn roles_at_least(model: &Model) -> String {
+    let roles = model.role().map(Item::variants).unwrap_or(&[]);
+    let mut out = String::from(
+        "\n/**\n * For each role, the roles at or above it (declaration order is ascending privilege): the\n * type of a role claim after `hasRole(subject, role)`.\n */\nexport type RolesAtLeast = {",
+    );
+    if !roles.is_empty() {
+        out.push('\n');
+    }
+    for (i, v) in roles.iter().enumerate() {
+        let above: Vec<String> = roles[i..].iter().map(|r| string_literal(&r.wire)).collect();
+        let _ = writeln!(
+            out,
+            "  {}: {};",
+            super::types::property_key(&v.wire),
+            above.join(" | ")
+        );
+    }
+    out.push_str("};\n");
+    out
+}
+
 /// `PERMISSIONS` and `Permission`.
 fn permissions(model: &Model) -> String {
     let perm = model.permission();
@@ -235,21 +260,28 @@ const ROLE_KEYS: readonly string[] = {role_other};
 const SESSION_PERMISSION_KEYS: readonly string[] = {perm_session};
 const PERMISSION_KEYS: readonly string[] = {perm_other};
 
-function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: readonly string[]): unknown {{
+/**
+ * What the claims are read from: the subject itself, or a session's `user` (then `true`);
+ * `undefined` when signed out (no subject, or a session whose `user` is `null`).
+ */
+function holderOf(subject: AuthSubject): readonly [object, boolean] | undefined {{
   if (subject === null || subject === undefined || typeof subject !== "object") {{
     return undefined;
   }}
-  let holder: object = subject;
-  let keys = elsewhere;
   if ({is_session}) {{
     const user: unknown = (subject as Readonly<Record<string, unknown>>)[{session_lit}];
-    if (user === null || typeof user !== "object") {{
-      return undefined;
-    }}
-    holder = user;
-    keys = inSession;
+    return user === null || typeof user !== "object" ? undefined : [user, true];
   }}
-  for (const key of keys) {{
+  return [subject, false];
+}}
+
+function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: readonly string[]): unknown {{
+  const found = holderOf(subject);
+  if (found === undefined) {{
+    return undefined;
+  }}
+  const [holder, isSession] = found;
+  for (const key of isSession ? inSession : elsewhere) {{
     if (Object.prototype.hasOwnProperty.call(holder, key)) {{
       const value: unknown = (holder as Readonly<Record<string, unknown>>)[key];
       if (value !== undefined) {{
@@ -274,6 +306,21 @@ function claim(subject: AuthSubject, inSession: readonly string[], elsewhere: re
 
 /// The key of `session.user`, and the TypeScript test that tells a session from a principal.
 fn session_test(model: &Model) -> (String, String) {
+    let (session_key, ambiguous) = session_key(model);
+    let is_session = if ambiguous {
+        format!(
+            "{} in subject && \"expires\" in subject",
+            string_literal(&session_key)
+        )
+    } else {
+        format!("{} in subject", string_literal(&session_key))
+    };
+    (session_key, is_session)
+}
+
+/// The key of `session.user`, and whether a JWT or user claim has that key too (then a session
+/// is told apart by also having `expires`).
+fn session_key(model: &Model) -> (String, bool) {
     let session_key = model
         .session()
         .and_then(|s| s.field_with_role(FieldRole::User))
@@ -289,15 +336,111 @@ fn session_test(model: &Model) -> (String, String) {
                 .iter()
                 .any(|f| f.targets.wire && f.wire == session_key)
         });
-    let is_session = if ambiguous {
-        format!(
-            "{} in subject && \"expires\" in subject",
-            string_literal(&session_key)
-        )
+    (session_key, ambiguous)
+}
+
+/// A TypeScript union of string literals (`never` when empty).
+fn union(keys: &[String]) -> String {
+    if keys.is_empty() {
+        return "never".into();
+    }
+    let lits: Vec<String> = keys.iter().map(|k| string_literal(k)).collect();
+    lits.join(" | ")
+}
+
+/// The types the checks narrow to: `SignedIn`, `WithRole`, `WithPermission` and their parts.
+fn narrowing(model: &Model) -> String {
+    let (role_session, role_other) = keys(model, FieldRole::Role);
+    let (key, ambiguous) = session_key(model);
+    let lit = string_literal(&key);
+    let session_keys = if ambiguous {
+        format!("{lit} | \"expires\"")
     } else {
-        format!("{} in subject", string_literal(&session_key))
+        lit
     };
-    (session_key, is_session)
+    format!(
+        r#"/** The keys `T` declares, without those of an index signature (next-auth's `JWT` has one). */
+type DeclaredKeys<T> = keyof {{
+  [K in keyof T as string extends K ? never : number extends K ? never : symbol extends K ? never : K]: unknown;
+}};
+
+/** Whether `S` is a session, as the checks tell one apart at run time. */
+type IsSession<S> = [{session_keys}] extends [DeclaredKeys<S>] ? true : false;
+
+/** A session's `user`. */
+type SessionUserOf<S> = S extends {{ readonly {prop}?: infer U }} ? U : never;
+
+/** The keys of role claims: in `session.user`, elsewhere. */
+type SessionRoleKey = {role_session};
+type RoleKey = {role_other};
+
+/** Type-only: no such value exists at run time. */
+declare const checkPassed: unique symbol;
+
+/**
+ * Marks a subject that passed a check its type cannot spell out (a permission, or a role in a
+ * list of roles), so that the else branch of `if (hasPermission(session, …))` keeps the
+ * signed-in session. Type-only: no such member exists at run time.
+ */
+export interface CheckPassed {{
+  readonly [checkPassed]: true;
+}}
+
+/**
+ * What `isAuthenticated` leaves of `S`: not `null` or `undefined`, and a session's `{key}` not
+ * `null` either.
+ */
+export type SignedIn<S> = S extends null | undefined
+  ? never
+  : IsSession<S> extends true
+    ? S & {{ {prop}: NonNullable<SessionUserOf<S>> }}
+    : S;
+
+"#,
+        prop = super::types::property_key(&key),
+        role_session = union(&role_session),
+        role_other = union(&role_other),
+    )
+}
+
+/// `WithRole` (with its parts) and `WithPermission`.
+fn with_role(model: &Model) -> String {
+    let (key, _) = session_key(model);
+    format!(
+        r#"/** A role claim of type `T` after a check for `R`: a role at or above `R`; a list: not `null`. */
+type RoleClaim<T, R extends Role> = [NonNullable<T>] extends [readonly unknown[]]
+  ? NonNullable<T>
+  : T & RolesAtLeast[R];
+
+/** The principal `P`, with role claims under the keys `K`, after a check for `R`. */
+type PrincipalWithRole<P, K extends string, R extends Role> = P & {{
+  [Q in K & DeclaredKeys<P>]: RoleClaim<Q extends keyof P ? P[Q] : never, R>;
+}};
+
+/** Nothing when `P` declares one role under `K` (the narrowing says it all), else `CheckPassed`. */
+type RoleMark<P, K extends string> = [K & DeclaredKeys<P>] extends [never]
+  ? CheckPassed
+  : [Extract<NonNullable<P[K & keyof P]>, readonly unknown[]>] extends [never]
+    ? unknown
+    : CheckPassed;
+
+/**
+ * What `hasRole(subject, role)` leaves of `S`: signed in, and its role claim one of
+ * `RolesAtLeast[R]` (after `isAdmin(session)`, `session.{key}.role` is `"ADMIN"`).
+ */
+export type WithRole<S, R extends Role> = S extends null | undefined
+  ? never
+  : IsSession<S> extends true
+    ? S & {{ {prop}: PrincipalWithRole<NonNullable<SessionUserOf<S>>, SessionRoleKey, R> }} &
+        RoleMark<NonNullable<SessionUserOf<S>>, SessionRoleKey>
+    : PrincipalWithRole<S, RoleKey, R> & RoleMark<S, RoleKey>;
+
+/** What `hasPermission`, `hasAnyPermission` and `hasAllPermissions` leave of `S`: signed in. */
+export type WithPermission<S> = SignedIn<S> & CheckPassed;
+
+"#,
+        prop = super::types::property_key(&key),
+    )
 }
 
 /// The checks, the same for every model.
@@ -324,8 +467,19 @@ function permissionsOf(subject: AuthSubject): readonly string[] {
   return [];
 }
 
-/** Whether `subject` holds `role` or a role above it in the hierarchy. */
-export function hasRole(subject: AuthSubject, role: Role): boolean {
+/**
+ * Whether `subject` is signed in: a `JWT` or `User`, or a session whose `user` is not `null`.
+ * Narrows to {@link SignedIn}.
+ */
+export function isAuthenticated<S extends AuthSubject>(subject: S): subject is SignedIn<S> {
+  return holderOf(subject) !== undefined;
+}
+
+/**
+ * Whether `subject` holds `role` or a role above it in the hierarchy. Narrows to
+ * {@link WithRole}: the role claim becomes `RolesAtLeast[R]`.
+ */
+export function hasRole<S extends AuthSubject, R extends Role>(subject: S, role: R): subject is WithRole<S, R> {
   const wanted = rank(role);
   if (wanted < 0) {
     return false;
@@ -333,23 +487,36 @@ export function hasRole(subject: AuthSubject, role: Role): boolean {
   return rolesOf(subject).some((mine) => rank(mine) >= wanted);
 }
 
-/** Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). */
-export function hasPermission(subject: AuthSubject, permission: Permission): boolean {
+/**
+ * Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). Narrows to
+ * a signed-in subject ({@link WithPermission}).
+ */
+export function hasPermission<S extends AuthSubject>(subject: S, permission: Permission): subject is WithPermission<S> {
   return permissionsOf(subject).includes(permission);
 }
 
-/** Whether `subject` holds at least one of `permissions` (false for an empty list). */
-export function hasAnyPermission(subject: AuthSubject, permissions: readonly Permission[]): boolean {
+/**
+ * Whether `subject` holds at least one of `permissions` (false for an empty list). Narrows to a
+ * signed-in subject ({@link WithPermission}).
+ */
+export function hasAnyPermission<S extends AuthSubject>(
+  subject: S,
+  permissions: readonly Permission[],
+): subject is WithPermission<S> {
   const mine = permissionsOf(subject);
   return permissions.some((p) => mine.includes(p));
 }
 
 /**
- * Whether `subject` holds every one of `permissions` (true for an empty list, but only when there
- * is a subject: `null` and `undefined` never have access).
+ * Whether `subject` holds every one of `permissions` (true for an empty list, but only when
+ * signed in: `null`, `undefined` and a session whose `user` is `null` never have access). Narrows
+ * to a signed-in subject ({@link WithPermission}).
  */
-export function hasAllPermissions(subject: AuthSubject, permissions: readonly Permission[]): boolean {
-  if (subject === null || subject === undefined || typeof subject !== "object") {
+export function hasAllPermissions<S extends AuthSubject>(
+  subject: S,
+  permissions: readonly Permission[],
+): subject is WithPermission<S> {
+  if (holderOf(subject) === undefined) {
     return false;
   }
   const mine = permissionsOf(subject);
@@ -359,11 +526,14 @@ export function hasAllPermissions(subject: AuthSubject, permissions: readonly Pe
 
 /// `is<Role>`: whether the subject is at least that role.
 fn predicate(name: &str, v: &Variant) -> String {
-    let mut docs = vec![format!(
-        "Whether `subject` is at least `{}` (`hasRole(subject, {})`).",
-        v.wire,
-        string_literal(&v.wire)
-    )];
+    let lit = string_literal(&v.wire);
+    let mut docs = vec![
+        format!(
+            "Whether `subject` is at least `{}` (`hasRole(subject, {lit})`); narrows its role claim",
+            v.wire
+        ),
+        format!("to `RolesAtLeast[{lit}]`."),
+    ];
     if !v.docs.is_empty() {
         docs.push(String::new());
         docs.extend(v.docs.iter().cloned());
@@ -372,8 +542,8 @@ fn predicate(name: &str, v: &Variant) -> String {
     out.push_str(&jsdoc(&docs, ""));
     let _ = writeln!(
         out,
-        "export function {name}(subject: AuthSubject): boolean {{\n  return hasRole(subject, {});\n}}",
-        string_literal(&v.wire)
+        "export function {name}<S extends AuthSubject>(subject: S): subject is WithRole<S, {lit}> {{\n  return hasRole(subject, {lit});\n}}",
+        lit = string_literal(&v.wire)
     );
     out
 }
