@@ -152,7 +152,7 @@ fn the_assertions_can_fail() {
     write_outputs("seed", v, &gen);
     copy_app(&gen, 11);
     let trpc = std::fs::read_to_string(gen.join("trpc.ts")).unwrap();
-    let broken = trpc.replace("role: RolesAtLeast[R]", "role: Role");
+    let broken = trpc.replace("= WithRole<Session, R>;", "= SignedIn<Session>;");
     assert_ne!(broken, trpc);
     std::fs::write(gen.join("trpc.ts"), broken).unwrap();
     let (ok, text) = tsc(&dir, &gen.join("tsconfig.json"));

@@ -10,20 +10,19 @@
 //! No signed-in session (`null`, or a session whose user is `null`) is `UNAUTHORIZED`; signed in
 //! without the role or permission is `FORBIDDEN`; both are middlewares, so they run before input
 //! validation. The checks are `permissions.ts`'s own helpers, imported, so the semantics are the
-//! same. Afterwards `ctx.session` is non-null, its user is non-null, and after
-//! `roleProcedure(R)` the user's role has the type of `R` and the roles declared after it (when
-//! `session.user` has one role field of the role enum; a list of roles narrows the user only).
-
-use std::fmt::Write as _;
+//! same, and so are the types: afterwards `ctx.session` is `SignedIn<Session>`, and after
+//! `roleProcedure(R)` it is `WithRole<Session, R>`: the user's role is `R` or a role declared
+//! after it (a list of roles narrows the user only). A context session that lacks its user key
+//! altogether is signed out here (`permissions.ts` would read such an object as a JWT or user).
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
 use crate::emit::Emitter;
 use crate::frontend::check::Checked;
-use crate::model::{FieldRole, Item, Model, Type};
+use crate::model::{FieldRole, Model};
 use crate::output::OutputFile;
 
-use super::types::{property_key, string_literal};
+use super::types::string_literal;
 
 /// The `trpc.ts` output: tRPC procedures that check the session.
 ///
@@ -44,7 +43,7 @@ use super::types::{property_key, string_literal};
 /// assert_eq!(files[0].path, std::path::Path::new("types/trpc.ts"));
 /// let text = &files[0].contents;
 /// assert!(text.contains("export function roleProcedure<R extends Role>(role: R)"));
-/// assert!(text.contains("  USER: \"USER\" | \"ADMIN\";\n  ADMIN: \"ADMIN\";\n"));
+/// assert!(text.contains("export type SessionWithRole<R extends Role> = WithRole<Session, R>;"));
 /// ```
 pub struct Trpc;
 
@@ -63,12 +62,9 @@ impl Emitter for Trpc {
 
 /// Renders `trpc.ts`.
 fn render(model: &Model) -> String {
-    let user_key = session_user_key(model);
     let mut out = super::header();
     out.push_str(PREAMBLE);
-    out.push_str(&roles_at_least(model));
-    out.push_str(&session_types(&user_key, role_key(model).as_deref()));
-    out.push_str(&PROCEDURES.replace("$USER_KEY", &string_literal(&user_key)));
+    out.push_str(&PROCEDURES.replace("$USER_KEY", &string_literal(&session_user_key(model))));
     out
 }
 
@@ -78,72 +74,6 @@ fn session_user_key(model: &Model) -> String {
         .session()
         .and_then(|s| s.field_with_role(FieldRole::User))
         .map_or_else(|| "user".to_string(), |f| f.wire.clone())
-}
-
-/// The key of the role in `session.user`, when there is exactly one role field there and it
-/// holds one role of the role enum (possibly `null`): then a role check can narrow its type.
-fn role_key(model: &Model) -> Option<String> {
-    let role = model.role()?;
-    let user = model.session_user()?;
-    let mut fields = user
-        .fields()
-        .iter()
-        .filter(|f| f.role == Some(FieldRole::Role) && f.targets.wire);
-    let field = fields.next()?;
-    if fields.next().is_some() || field.ts_type.is_some() {
-        return None;
-    }
-    match &field.ty {
-        Type::Named { name } if *name == role.name => Some(field.wire.clone()),
-        _ => None,
-    }
-}
-
-/// `RolesAtLeast`: each role and the roles declared after it.
-fn roles_at_least(model: &Model) -> String {
-    let roles: Vec<String> = model
-        .role()
-        .map(Item::variants)
-        .unwrap_or(&[])
-        .iter()
-        .map(|v| v.wire.clone())
-        .collect();
-    let mut out = String::from(
-        "\n/** Each role and the roles above it (declaration order is ascending privilege). */\nexport type RolesAtLeast = {",
-    );
-    if roles.is_empty() {
-        out.push_str("};\n");
-        return out;
-    }
-    out.push('\n');
-    for (i, role) in roles.iter().enumerate() {
-        let above: Vec<String> = roles[i..].iter().map(|r| string_literal(r)).collect();
-        let _ = writeln!(out, "  {}: {};", property_key(role), above.join(" | "));
-    }
-    out.push_str("};\n");
-    out
-}
-
-/// `SignedInSession` and `SessionWithRole`.
-fn session_types(user_key: &str, role_key: Option<&str>) -> String {
-    let user = property_key(user_key);
-    let user_lit = string_literal(user_key);
-    let with_role = match role_key {
-        Some(key) => format!(
-            "SignedInSession & {{ {user}: {{ {}: RolesAtLeast[R] }} }}",
-            property_key(key)
-        ),
-        None => "SignedInSession".to_string(),
-    };
-    format!(
-        r#"
-/** A signed-in session: `Session` whose user is there (not `null`). */
-export type SignedInSession = Session & {{ {user}: NonNullable<Session[{user_lit}]> }};
-
-/** A signed-in session whose user holds role `R` or a role above it. */
-export type SessionWithRole<R extends Role> = {with_role};
-"#
-    )
 }
 
 const PREAMBLE: &str = r#"/**
@@ -174,18 +104,32 @@ import {
   hasRole,
   type Permission,
   type Role,
+  type SignedIn,
+  type WithRole,
 } from "./permissions";
 
 /** The context the procedures read: the app's context has at least this. */
 export interface AuthContext {
   session: Session | null;
 }
+
+/** A signed-in session: its user is not `null` (`SignedIn<Session>`). */
+export type SignedInSession = SignedIn<Session>;
+
+/**
+ * A signed-in session whose user holds role `R` or a role above it (`WithRole<Session, R>`: the
+ * role claim is `RolesAtLeast[R]`).
+ */
+export type SessionWithRole<R extends Role> = WithRole<Session, R>;
 "#;
 
 const PROCEDURES: &str = r#"
 const t = initTRPC.context<AuthContext>().create();
 
-/** `session` if it is signed in (not `null`, and its user is not `null`), else `undefined`. */
+/**
+ * `session` if it is signed in (not `null`, and its user is not `null`), else `undefined`. Unlike
+ * `isAuthenticated`, an object without the user key is not signed in: it is no session.
+ */
 function signedIn(session: Session | null | undefined): SignedInSession | undefined {
   if (typeof session !== "object" || session === null) {
     return undefined;
