@@ -29,6 +29,10 @@ pub trait Emitter {
 /// let config = Config::default();
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "sql"]);
+/// let mut trpc = Config::default();
+/// trpc.typescript.trpc = true;
+/// let names: Vec<&str> = emit::emitters(&trpc).iter().map(|e| e.name()).collect();
+/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "trpc.ts", "sql"]);
 /// let files = emit::emitters(&config)[1].emit(&model, &config).unwrap();
 /// assert!(files[0].contents.contains("export function hasRole<"));
 ///
@@ -36,10 +40,6 @@ pub trait Emitter {
 /// config.typescript.zod = true;
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "schemas.ts", "sql"]);
-///
-/// config.typescript.trpc = true;
-/// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
-/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "schemas.ts", "trpc.ts", "sql"]);
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     let mut out: Vec<Box<dyn Emitter>> =
