@@ -1,6 +1,7 @@
-//! `trpc.ts` (`[typescript] trpc = true`), proven with the real packages: `fixtures/ts/trpc-v10`
-//! (`@trpc/server` 10.45.4, next-auth 4.24.15) and `fixtures/ts/trpc-v11` (`@trpc/server` 11.25.2,
-//! next-auth 5.0.0-beta.32), zod 4.6.7, TypeScript 5.9.3.
+//! `trpc.ts` (`[typescript] trpc = true`), proven with the real packages: `@trpc/server` 10.45.4
+//! and 11.25.2, each with next-auth 4.24.15 and 5.0.0-beta.32 (`fixtures/ts/trpc-v10`: 10 and 4,
+//! `trpc-v11`: 11 and 5, `trpc-v10-next-auth-v5`, `trpc-v11-next-auth-v4`), zod 4.6.7,
+//! TypeScript 5.9.3.
 //!
 //! `fixtures/ts/trpc-common/app.ts` is an app's own root (its own context, transformer and error
 //! formatter) with the generated procedures attached by `unstable_concat` (and, on tRPC 11, a copy
@@ -11,7 +12,7 @@
 //!   narrowed to the roles at or above), that the app's context and error formatter are kept, and
 //!   `misuse.ts`'s `@ts-expect-error`s (unknown and lowercase roles, a role given as a
 //!   permission, a null session without a procedure). The other fixture models' `trpc.ts` compile.
-//! - Run time (`run.mjs`, one Node process per tRPC major): every procedure through `createCaller`
+//! - Run time (`run.mjs`, one Node process per project): every procedure through `createCaller`
 //!   for signed out, a session whose user is `null`, and each seed role (sessions written by
 //!   serde): `UNAUTHORIZED`, `FORBIDDEN`, OK, and `BAD_REQUEST` only after the auth checks; and
 //!   over HTTP (`fetchRequestHandler`): the app's transformer and error formatter apply.
@@ -35,15 +36,14 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The fixture project of tRPC `major` (10 or 11) and the next-auth version it runs.
-fn project(major: u8) -> (PathBuf, NextAuth) {
-    let dir = root().join(format!("fixtures/ts/trpc-v{major}"));
-    let v = if major == 10 {
-        NextAuth::V4
-    } else {
-        NextAuth::V5
+/// The fixture project of tRPC `major` (10 or 11) with next-auth `v`, installed.
+fn project(major: u8, v: NextAuth) -> PathBuf {
+    let name = match (major, v) {
+        (10, NextAuth::V4) => "trpc-v10".to_string(),
+        (11, NextAuth::V5) => "trpc-v11".to_string(),
+        _ => format!("trpc-v{major}-next-auth-{}", v.as_str()),
     };
-    (authgen_testkit::npm::ensure_installed(&dir), v)
+    authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts").join(name))
 }
 
 fn checked(fixture: &str) -> Checked {
@@ -124,30 +124,41 @@ fn tsc(dir: &Path, tsconfig: &Path) -> (bool, String) {
     (out.status.success(), text)
 }
 
-/// tsc on the seed's outputs and the app for tRPC `major`.
-fn types_hold(major: u8) {
-    let (dir, v) = project(major);
+/// tsc on the seed's outputs and the app for tRPC `major` and next-auth `v`.
+fn types_hold(major: u8, v: NextAuth) {
+    let dir = project(major, v);
     let gen = dir.join("generated/seed-types");
     write_outputs("seed", v, &gen);
     copy_app(&gen, major);
     let (ok, text) = tsc(&dir, &gen.join("tsconfig.json"));
-    assert!(ok, "tsc on tRPC {major}:\n{text}");
+    assert!(ok, "tsc on tRPC {major}, next-auth {}:\n{text}", v.as_str());
 }
 
 #[test]
-fn seed_types_trpc10() {
-    types_hold(10);
+fn seed_types_trpc10_next_auth_v4() {
+    types_hold(10, NextAuth::V4);
 }
 
 #[test]
-fn seed_types_trpc11() {
-    types_hold(11);
+fn seed_types_trpc10_next_auth_v5() {
+    types_hold(10, NextAuth::V5);
+}
+
+#[test]
+fn seed_types_trpc11_next_auth_v4() {
+    types_hold(11, NextAuth::V4);
+}
+
+#[test]
+fn seed_types_trpc11_next_auth_v5() {
+    types_hold(11, NextAuth::V5);
 }
 
 #[test]
 fn the_assertions_can_fail() {
     // Without the role narrowing, app.ts's exact assertions fail: the check is not vacuous.
-    let (dir, v) = project(11);
+    let v = NextAuth::V5;
+    let dir = project(11, v);
     let gen = dir.join("generated/seed-broken");
     write_outputs("seed", v, &gen);
     copy_app(&gen, 11);
@@ -209,8 +220,8 @@ roleProcedure("not-a-role");
 /// `session.account`, an optional role, free-form permissions, a list of roles in the JWT).
 #[test]
 fn other_models_compile() {
-    for major in [10, 11] {
-        let (dir, v) = project(major);
+    for (major, v) in [(10, NextAuth::V4), (11, NextAuth::V5)] {
+        let dir = project(major, v);
         for (fixture, procedure, member_and_ty) in OTHER_MODELS {
             let gen = dir.join("generated").join(fixture);
             write_outputs(fixture, v, &gen);
@@ -324,9 +335,9 @@ fn calls() -> Vec<Value> {
         .collect()
 }
 
-/// Runs the table for tRPC `major` and checks every cell, then the HTTP calls.
-fn table_holds(major: u8) {
-    let (dir, v) = project(major);
+/// Runs the table for tRPC `major` and next-auth `v` and checks every cell, then the HTTP calls.
+fn table_holds(major: u8, v: NextAuth) {
+    let dir = project(major, v);
     let gen = dir.join("generated/seed-run");
     write_outputs("seed", v, &gen);
     copy_app(&gen, major);
@@ -382,11 +393,21 @@ fn http_holds(http: &Value, major: u8) {
 }
 
 #[test]
-fn seed_table_trpc10() {
-    table_holds(10);
+fn seed_table_trpc10_next_auth_v4() {
+    table_holds(10, NextAuth::V4);
 }
 
 #[test]
-fn seed_table_trpc11() {
-    table_holds(11);
+fn seed_table_trpc10_next_auth_v5() {
+    table_holds(10, NextAuth::V5);
+}
+
+#[test]
+fn seed_table_trpc11_next_auth_v4() {
+    table_holds(11, NextAuth::V4);
+}
+
+#[test]
+fn seed_table_trpc11_next_auth_v5() {
+    table_holds(11, NextAuth::V5);
 }
