@@ -1,11 +1,14 @@
-//! The real Prisma 7 client and `@auth/prisma-adapter` 2.11 on a database created by authgen's own
-//! SQL (`fixtures/prisma-client`: prisma, @prisma/client and @prisma/adapter-better-sqlite3 7.10.0,
-//! better-sqlite3 12, pinned, `npm ci`). The client is generated offline from the generated
-//! `auth.prisma` (schema-engine download bypassed); the adapter's whole flow runs on SQLite with
-//! the `prisma` naming preset: users by id, email and account, sessions with their user, update,
-//! link and unlink, verification tokens used once, and deleting a user removing its sessions and
-//! accounts. The user's own columns written through Prisma are stored as the Rust side reads
-//! them (enum wire names, a JSON list, ISO timestamps).
+//! The real Prisma 7 client and `@auth/prisma-adapter` 2.11 on databases created by authgen's own
+//! SQL (`fixtures/prisma-client`: prisma, @prisma/client and the driver adapters
+//! `@prisma/adapter-pg`, `@prisma/adapter-mariadb`, `@prisma/adapter-better-sqlite3` 7.10.0,
+//! better-sqlite3 12, pinned, `npm ci`). For each case the client is generated offline from the
+//! generated `auth.prisma` (schema-engine download bypassed) and the adapter's whole flow runs:
+//! users by id, email and account, sessions with their user, update, link and unlink,
+//! verification tokens used once, and deleting a user removing its sessions and accounts. Cases:
+//! the `prisma` preset on PostgreSQL, MariaDB and SQLite, and the `drizzle` preset (other table
+//! names, through `@@map`) on PostgreSQL and SQLite (epoch-millisecond timestamps, read with the
+//! SQLite adapter's `timestampFormat: "unixepoch-ms"`). The user's own columns written through
+//! Prisma are stored as the Rust side reads them (enum wire names, a JSON list, timestamps).
 
 use std::path::{Path, PathBuf};
 
@@ -13,14 +16,16 @@ use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
+use authgen_testkit::db::{Server, TempDb};
 use serde_json::{json, Value};
+use sqlx::Connection;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// `auth.prisma` plus a `prisma-client-js` generator, and the SQLite schema, of the seed model.
-fn outputs(config: &Config) -> (String, String) {
+/// `auth.prisma` and the schema SQL of the seed model under `config`.
+fn outputs(config: &Config, d: Dialect) -> (String, String) {
     let path = root().join("fixtures/seed/model.rs");
     let model = parse_sources(&[Source {
         name: "fixtures/seed/model.rs".into(),
@@ -31,7 +36,7 @@ fn outputs(config: &Config) -> (String, String) {
         .contents
         .clone();
     let schema = authgen_codegen::sql::schema::build(&model, config).unwrap();
-    let sql = authgen_codegen::sql::render_schema(Dialect::Sqlite, &schema);
+    let sql = authgen_codegen::sql::render_schema(d, &schema);
     (prisma, sql)
 }
 
@@ -45,27 +50,46 @@ impl Drop for Scratch {
     }
 }
 
-#[test]
-fn the_real_adapter_runs_its_flow_on_sqlite_migrated_by_authgen() {
-    let fixture = authgen_testkit::npm::ensure_installed(&root().join("fixtures/prisma-client"));
+/// Runs our SQL on the database at `url`.
+async fn migrate(d: Dialect, url: &str, sql: &str) {
+    let sql = sqlx::AssertSqlSafe(sql.to_owned());
+    match d {
+        Dialect::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        }
+        Dialect::Mysql => {
+            let mut c = sqlx::MySqlConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        }
+        Dialect::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::raw_sql(sql).execute(&mut c).await.unwrap();
+        }
+    }
+}
+
+/// Generates the client for `preset` on `d` and runs the adapter flow on a fresh database.
+async fn run_case(fixture: &Path, preset: &str, d: Dialect) -> Value {
     let mut config = Config::default();
-    config.sql.naming = "prisma".into();
+    config.sql.naming = preset.into();
     config.prisma = Some(PrismaConfig {
-        provider: Some(Provider::Sqlite),
+        provider: Some(Provider::from(d)),
         ..PrismaConfig::default()
     });
-    let (prisma, sql) = outputs(&config);
-    let scratch = Scratch(fixture.join(format!(".authgen-tmp-prisma-{}", std::process::id())));
-    std::fs::create_dir_all(scratch.0.join("schema")).unwrap();
-    std::fs::write(scratch.0.join("schema/auth.prisma"), &prisma).unwrap();
+    let (prisma, sql) = outputs(&config, d);
+    let label = format!("{preset}-{}-{}", d.as_str(), std::process::id());
+    let scratch = Scratch(fixture.join(format!(".authgen-tmp-{label}")));
+    let schema_dir = scratch.0.join("schema");
+    std::fs::create_dir_all(&schema_dir).unwrap();
+    std::fs::write(schema_dir.join("auth.prisma"), &prisma).unwrap();
     std::fs::write(
-        scratch.0.join("schema/app.prisma"),
+        schema_dir.join("app.prisma"),
         "generator client {\n  provider = \"prisma-client-js\"\n  output   = \"../generated\"\n}\n",
     )
     .unwrap();
-    let schema_dir = scratch.0.join("schema");
     authgen_testkit::npm::node_ok(
-        &fixture,
+        fixture,
         "node_modules/prisma/build/index.js",
         &["generate", "--schema", schema_dir.to_str().unwrap()],
         b"",
@@ -74,20 +98,62 @@ fn the_real_adapter_runs_its_flow_on_sqlite_migrated_by_authgen() {
             ("CHECKPOINT_DISABLE", "1"),
         ],
     );
-    let db = scratch.0.join("auth.db");
-    let input = json!({ "sql": sql, "db": db.to_str().unwrap() });
+    let (_db, url, target) = match d {
+        Dialect::Postgres | Dialect::Mysql => {
+            let server = if d == Dialect::Postgres {
+                Server::Postgres
+            } else {
+                Server::MySql
+            };
+            let db = TempDb::new(server, "prisma_client").await;
+            let url = db.url().to_owned();
+            (Some(db), url.clone(), url)
+        }
+        Dialect::Sqlite => {
+            let path = scratch.0.join("auth.db");
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            (None, url, path.display().to_string())
+        }
+    };
+    migrate(d, &url, &sql).await;
+    let ms = preset == "drizzle" && d == Dialect::Sqlite;
+    let input = json!({
+        "provider": Provider::from(d).as_str(),
+        "url": target,
+        "userTable": if preset == "drizzle" { "user" } else { "User" },
+        "timestampFormat": if ms { "unixepoch-ms" } else { "iso8601" },
+    });
     let out = authgen_testkit::npm::node_ok(
-        &fixture,
+        fixture,
         "flow.mjs",
         &[scratch.0.to_str().unwrap()],
         input.to_string().as_bytes(),
         &[],
     );
-    let r: Value = serde_json::from_str(&out).unwrap();
-    check_flow(&r);
+    serde_json::from_str(&out).unwrap()
 }
 
-fn check_flow(r: &Value) {
+#[test]
+fn the_real_adapter_runs_its_flow_on_databases_migrated_by_authgen() {
+    let fixture = authgen_testkit::npm::ensure_installed(&root().join("fixtures/prisma-client"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let cases = [
+        ("prisma", Dialect::Sqlite),
+        ("prisma", Dialect::Postgres),
+        ("prisma", Dialect::Mysql),
+        ("drizzle", Dialect::Postgres),
+        ("drizzle", Dialect::Sqlite),
+    ];
+    for (preset, d) in cases {
+        let r = rt.block_on(run_case(&fixture, preset, d));
+        check_flow(&r, d == Dialect::Sqlite && preset == "drizzle");
+    }
+}
+
+fn check_flow(r: &Value, millis: bool) {
     let user = &r["createdUser"];
     let id = user["id"].as_str().expect("a string id");
     assert_eq!(id.len(), 36, "{user}");
@@ -108,18 +174,26 @@ fn check_flow(r: &Value) {
         updated["permissions"],
         json!(["posts:read", "users:manage"])
     );
-    // What the Rust runtime reads: the wire names, a JSON list, an ISO-8601 UTC timestamp.
+    // What the Rust runtime reads, on SQLite, where the test reads the row without Prisma:
+    // the wire names, a JSON list, an ISO-8601 timestamp (epoch milliseconds for drizzle).
     let row = &r["storedRow"];
-    assert_eq!(row["role"], "ADMIN", "{row}");
-    assert_eq!(
-        row["permissions"], "[\"posts:read\",\"users:manage\"]",
-        "{row}"
-    );
-    let created = row["createdAt"].as_str().unwrap();
-    assert!(
-        chrono::DateTime::parse_from_rfc3339(created).is_ok(),
-        "{created}"
-    );
+    if !row.is_null() {
+        assert_eq!(row["role"], "ADMIN", "{row}");
+        assert_eq!(
+            row["permissions"], "[\"posts:read\",\"users:manage\"]",
+            "{row}"
+        );
+        if millis {
+            let ms = row["createdAt"].as_i64();
+            assert!(ms.is_some_and(|ms| ms > 1_700_000_000_000), "{row}");
+        } else {
+            let created = row["createdAt"].as_str().unwrap();
+            assert!(
+                chrono::DateTime::parse_from_rfc3339(created).is_ok(),
+                "{created}"
+            );
+        }
+    }
     assert_ne!(
         r["updatedSession"]["expires"],
         r["createdSession"]["expires"]
