@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::emit::Emitter;
+use authgen_codegen::frontend::check::Checked;
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
 use authgen_testkit::db::{Server, TempDb};
@@ -26,18 +27,51 @@ fn root() -> PathBuf {
 
 /// `auth.prisma` and the schema SQL of the seed model under `config`.
 fn outputs(config: &Config, d: Dialect) -> (String, String) {
-    let path = root().join("fixtures/seed/model.rs");
-    let model = parse_sources(&[Source {
-        name: "fixtures/seed/model.rs".into(),
-        text: std::fs::read_to_string(path).unwrap(),
-    }])
-    .unwrap();
+    let model = seed(false);
     let prisma = PrismaSchema.emit(&model, config).unwrap()[0]
         .contents
         .clone();
     let schema = authgen_codegen::sql::schema::build(&model, config).unwrap();
     let sql = authgen_codegen::sql::render_schema(d, &schema);
     (prisma, sql)
+}
+
+/// The seed model; with `required_email`, its user's `email` is a `String`, not an `Option`.
+fn seed(required_email: bool) -> Checked {
+    let mut text = std::fs::read_to_string(root().join("fixtures/seed/model.rs")).unwrap();
+    if required_email {
+        text = text.replacen("pub email: Option<String>,", "pub email: String,", 1);
+    }
+    parse_sources(&[Source {
+        name: "fixtures/seed/model.rs".into(),
+        text,
+    }])
+    .unwrap()
+}
+
+/// Writes `prisma` and a `prisma-client-js` generator into a scratch directory of the fixture
+/// and generates the client into its `generated/` offline.
+fn generate_client(fixture: &Path, prisma: &str, label: &str) -> Scratch {
+    let scratch = Scratch(fixture.join(format!(".authgen-tmp-{label}-{}", std::process::id())));
+    let schema_dir = scratch.0.join("schema");
+    std::fs::create_dir_all(&schema_dir).unwrap();
+    std::fs::write(schema_dir.join("auth.prisma"), prisma).unwrap();
+    std::fs::write(
+        schema_dir.join("app.prisma"),
+        "generator client {\n  provider = \"prisma-client-js\"\n  output   = \"../generated\"\n}\n",
+    )
+    .unwrap();
+    authgen_testkit::npm::node_ok(
+        fixture,
+        "node_modules/prisma/build/index.js",
+        &["generate", "--schema", schema_dir.to_str().unwrap()],
+        b"",
+        &[
+            ("PRISMA_SCHEMA_ENGINE_BINARY", "/bin/true"),
+            ("CHECKPOINT_DISABLE", "1"),
+        ],
+    );
+    scratch
 }
 
 /// A scratch directory inside the fixture (so the generated client resolves its runtime),
@@ -78,26 +112,7 @@ async fn run_case(fixture: &Path, preset: &str, d: Dialect) -> Value {
         ..PrismaConfig::default()
     });
     let (prisma, sql) = outputs(&config, d);
-    let label = format!("{preset}-{}-{}", d.as_str(), std::process::id());
-    let scratch = Scratch(fixture.join(format!(".authgen-tmp-{label}")));
-    let schema_dir = scratch.0.join("schema");
-    std::fs::create_dir_all(&schema_dir).unwrap();
-    std::fs::write(schema_dir.join("auth.prisma"), &prisma).unwrap();
-    std::fs::write(
-        schema_dir.join("app.prisma"),
-        "generator client {\n  provider = \"prisma-client-js\"\n  output   = \"../generated\"\n}\n",
-    )
-    .unwrap();
-    authgen_testkit::npm::node_ok(
-        fixture,
-        "node_modules/prisma/build/index.js",
-        &["generate", "--schema", schema_dir.to_str().unwrap()],
-        b"",
-        &[
-            ("PRISMA_SCHEMA_ENGINE_BINARY", "/bin/true"),
-            ("CHECKPOINT_DISABLE", "1"),
-        ],
-    );
+    let scratch = generate_client(fixture, &prisma, &format!("{preset}-{}", d.as_str()));
     let (_db, url, target) = match d {
         Dialect::Postgres | Dialect::Mysql => {
             let server = if d == Dialect::Postgres {
@@ -215,4 +230,53 @@ fn check_flow(r: &Value, millis: bool) {
         json!({"accounts": 0, "sessions": 0, "users": 0}),
         "deleting a user cascades"
     );
+}
+
+/// `@auth/prisma-adapter`'s own TypeScript source, checked by tsc 5.9.3 against the generated
+/// client's types: with the seed's `email: Option<String>` the three user lookups fail on
+/// `email` (`string | null` is not the adapter's `string`) and nothing else does; with
+/// `email: String` the Prisma field is required and the source type-checks with 0 errors. (The
+/// source also uses `prisma.authenticator`: it needs `[sql] webauthn = true`.)
+#[test]
+fn the_adapters_typescript_source_type_checks_when_the_model_requires_email() {
+    let fixture = authgen_testkit::npm::ensure_installed(&root().join("fixtures/prisma-client"));
+    let mut config = Config::default();
+    config.sql.naming = "prisma".into();
+    config.sql.webauthn = true;
+    config.prisma = Some(PrismaConfig {
+        provider: Some(Provider::Postgresql),
+        ..PrismaConfig::default()
+    });
+    for required in [true, false] {
+        let prisma = PrismaSchema.emit(&seed(required), &config).unwrap()[0]
+            .contents
+            .clone();
+        let scratch = generate_client(&fixture, &prisma, &format!("tsc-{required}"));
+        let tsconfig = serde_json::json!({
+            "compilerOptions": {
+                "strict": true, "noEmit": true, "module": "nodenext",
+                "moduleResolution": "nodenext", "target": "es2022", "skipLibCheck": true,
+                "types": [], "paths": { "@prisma/client": ["./generated/index.d.ts"] }
+            },
+            "files": ["../node_modules/@auth/prisma-adapter/src/index.ts"]
+        });
+        std::fs::write(scratch.0.join("tsconfig.json"), tsconfig.to_string()).unwrap();
+        let out = authgen_testkit::npm::node(
+            &fixture,
+            "node_modules/typescript/bin/tsc",
+            &["-p", scratch.0.to_str().unwrap()],
+            b"",
+            &[],
+        );
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let errors = text.matches("error TS").count();
+        if required {
+            assert!(out.status.success() && errors == 0, "{text}");
+        } else {
+            let on_email = text
+                .matches("Types of property 'email' are incompatible")
+                .count();
+            assert_eq!((errors, on_email), (3, 3), "{text}");
+        }
+    }
 }

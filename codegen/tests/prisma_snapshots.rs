@@ -125,3 +125,38 @@ fn a_malformed_or_clashing_relation_is_refused() {
         "{messages:?}"
     );
 }
+
+#[test]
+fn an_email_the_model_declares_without_option_is_required() {
+    let path = format!("{}/../fixtures/seed/model.rs", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(path).unwrap().replacen(
+        "pub email: Option<String>,",
+        "pub email: String,",
+        1,
+    );
+    let model = parse_sources(&[Source {
+        name: "seed-required-email.rs".into(),
+        text,
+    }])
+    .unwrap();
+    let words = |text: &str, field: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .find(|l| l.split_whitespace().next() == Some(field))
+            .unwrap();
+        line.split_whitespace().map(String::from).collect()
+    };
+    let config = config("prisma", Provider::Postgresql, 7, false);
+    let required = render(&model, &config);
+    assert_eq!(
+        words(&required, "email")[..3],
+        ["email", "String", "@unique"]
+    );
+    assert_eq!(
+        words(&required, "name")[1],
+        "String?",
+        "name stays optional"
+    );
+    let seed = render(&fixture("seed"), &config);
+    assert_eq!(words(&seed, "email")[1], "String?");
+}

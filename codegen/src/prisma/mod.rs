@@ -17,6 +17,9 @@
 //! - a permission list is `String[]` on PostgreSQL and `Json` elsewhere;
 //! - `Account.expires_at` is `Int`, as Auth.js's own Prisma schema has it (the adapters compare it
 //!   as a number); the user's `i64` columns are `BigInt` (the client returns a `bigint`);
+//! - a preset-owned user column (`email`, `name`, ...) the user struct declares without `Option`
+//!   is a required Prisma field (the column stays nullable): `@auth/prisma-adapter`'s types need a
+//!   required `email`;
 //! - back-relations on `User` for the app's own models come from `[prisma] user_relations`.
 //!
 //! Prisma 7 keeps the connection URL in `prisma.config.ts`; with `version = 6` the datasource

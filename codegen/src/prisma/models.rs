@@ -269,12 +269,32 @@ impl Ctx<'_> {
             attrs.push(format!("@map({})", types::string_lit(&column.name)));
         }
         attrs.extend(ty.native.map(str::to_owned));
-        let optional = if column.nullable { "?" } else { "" };
+        let optional = if column.nullable && !self.required_by_model(column) {
+            "?"
+        } else {
+            ""
+        };
         Ok(FieldLine {
             docs: source.map(|f| f.docs.clone()).unwrap_or_default(),
             name,
             ty: format!("{}{optional}", ty.base),
             attrs,
+        })
+    }
+
+    /// Whether the user struct declares one of the preset's nullable user columns (`email`,
+    /// `name`, ...) without `Option`: the Prisma field is then required, as the Rust model says
+    /// (`@auth/prisma-adapter`'s types need a required `email`); the column stays nullable.
+    fn required_by_model(&self, column: &Column) -> bool {
+        if self.table.key != "user" || column.field.is_some() {
+            return false;
+        }
+        self.model.user().is_some_and(|user| {
+            user.fields().iter().any(|f| {
+                f.targets.db
+                    && !f.presence.is_nullable()
+                    && authgen_naming::column_name(&f.wire, f.column.as_deref()) == column.name
+            })
         })
     }
 
