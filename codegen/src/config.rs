@@ -22,6 +22,12 @@
 //!
 //! [sql.tables]             # per-table overrides of the naming preset
 //! user = "app_users"
+//!
+//! [prisma]                 # optional: the auth models as a Prisma schema
+//! out = "prisma/schema/auth.prisma"
+//! provider = "postgresql"  # postgresql, mysql, sqlite (default: the one [sql] dialect)
+//! version = 7              # 7 or 6
+//! user_relations = ["posts Post[]"]  # back-relation fields on `User`
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -53,6 +59,9 @@ pub struct Config {
     pub typescript: TypeScript,
     /// SQL outputs.
     pub sql: Sql,
+    /// The Prisma schema output, when the section is present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub prisma: Option<crate::prisma::PrismaConfig>,
 }
 
 impl Default for Config {
@@ -62,6 +71,7 @@ impl Default for Config {
             next_auth: NextAuth::V5,
             typescript: TypeScript::default(),
             sql: Sql::default(),
+            prisma: None,
         }
     }
 }

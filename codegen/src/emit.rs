@@ -40,6 +40,9 @@ pub trait Emitter {
 /// config.typescript.zod = true;
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "schemas.ts", "sql"]);
+///
+/// config.prisma = Some(Default::default());
+/// assert_eq!(emit::emitters(&config).last().unwrap().name(), "prisma");
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     let mut out: Vec<Box<dyn Emitter>> =
@@ -51,5 +54,8 @@ pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
         out.push(Box::new(crate::ts::Trpc));
     }
     out.push(Box::new(crate::sql::SqlSchemas));
+    if config.prisma.is_some() {
+        out.push(Box::new(crate::prisma::PrismaSchema));
+    }
     out
 }

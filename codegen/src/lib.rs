@@ -13,6 +13,7 @@ pub mod frontend;
 pub mod model;
 pub mod nextauth;
 pub mod output;
+pub mod prisma;
 pub mod sql;
 pub mod ts;
 pub mod write;

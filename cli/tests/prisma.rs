@@ -1,0 +1,232 @@
+//! `auth.prisma` (`[prisma]`), proven with the real Prisma schema engine in `fixtures/prisma`
+//! (`@prisma/prisma-schema-wasm` of Prisma 7.10.0 and of Prisma 6.19.3, pinned by the lock file):
+//!
+//! - for every naming preset Prisma can serve (`prisma`, `drizzle`, and `prisma` with a renamed
+//!   users table) × provider × Prisma version, the generated file validates together with the
+//!   integration patterns' app models (`Profile`, `Post`, `Comment`, `Membership` in a second
+//!   file, relating to `User` through `[prisma] user_relations`), and `prisma format` leaves the
+//!   generated file byte for byte as it is; all cases run in one Node process;
+//! - without the back-relations the engine refuses the app models (the proof can fail);
+//! - `authgen generate` writes the file and `authgen check` fails when it is stale.
+
+use std::path::{Path, PathBuf};
+
+use authgen_cli::{run, Exit, Io};
+use authgen_codegen::config::Config;
+use authgen_codegen::emit::Emitter;
+use authgen_codegen::frontend::check::Checked;
+use authgen_codegen::frontend::source::{parse_sources, Source};
+use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn seed() -> Checked {
+    let path = root().join("fixtures/seed/model.rs");
+    let text = std::fs::read_to_string(&path).unwrap();
+    parse_sources(&[Source {
+        name: "fixtures/seed/model.rs".into(),
+        text,
+    }])
+    .unwrap()
+}
+
+const RELATIONS: [&str; 4] = [
+    "profile Profile?",
+    "posts Post[]",
+    "comments Comment[]",
+    "memberships Membership[]",
+];
+
+const PROVIDERS: [Provider; 3] = [Provider::Postgresql, Provider::Mysql, Provider::Sqlite];
+
+/// The app models for `provider` and `version` (see `fixtures/prisma/app.prisma`).
+fn app_models(provider: Provider, version: u8) -> String {
+    let text = std::fs::read_to_string(root().join("fixtures/prisma/app.prisma")).unwrap();
+    let id = match provider {
+        Provider::Postgresql => " @db.Uuid",
+        Provider::Mysql => " @db.Char(36)",
+        Provider::Sqlite => "",
+    };
+    let generator = if version == 6 {
+        "generator client {\n  provider = \"prisma-client-js\"\n}"
+    } else {
+        "generator client {\n  provider = \"prisma-client\"\n  output   = \"../generated\"\n}"
+    };
+    text.replace(" @db.ID", id)
+        .replace("\nGENERATOR\n", &format!("\n{generator}\n"))
+}
+
+struct Case {
+    name: String,
+    version: u8,
+    generated: String,
+    app: String,
+}
+
+fn case(preset: &str, provider: Provider, version: u8, relations: &[&str]) -> Case {
+    let mut config = Config::default();
+    config.sql.naming = preset.into();
+    config.sql.webauthn = true;
+    if preset == "prisma-renamed" {
+        config.sql.naming = "prisma".into();
+        config.sql.tables.insert("user".into(), "app_users".into());
+        config
+            .sql
+            .tables
+            .insert("session".into(), "auth_sessions".into());
+    }
+    config.prisma = Some(PrismaConfig {
+        provider: Some(provider),
+        version,
+        user_relations: relations.iter().map(|r| r.to_string()).collect(),
+        ..PrismaConfig::default()
+    });
+    let files = PrismaSchema.emit(&seed(), &config).unwrap();
+    Case {
+        name: format!("{preset} {} v{version}", provider.as_str()),
+        version,
+        generated: files[0].contents.clone(),
+        app: app_models(provider, version),
+    }
+}
+
+/// Runs `fixtures/prisma/validate.mjs` on every case in one process.
+fn validate(cases: &[Case]) -> Vec<Value> {
+    let dir = authgen_testkit::npm::ensure_installed(&root().join("fixtures/prisma"));
+    let input: Vec<Value> = cases
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name,
+                "version": c.version,
+                "files": [["auth.prisma", c.generated], ["app.prisma", c.app]],
+            })
+        })
+        .collect();
+    let out = authgen_testkit::npm::node_ok(
+        &dir,
+        "validate.mjs",
+        &[],
+        serde_json::to_string(&input).unwrap().as_bytes(),
+        &[],
+    );
+    let results: Vec<Value> = serde_json::from_str(&out).unwrap();
+    assert_eq!(results.len(), cases.len());
+    results
+}
+
+#[test]
+fn every_preset_provider_and_version_validates_with_the_app_models_and_is_formatted() {
+    let mut cases = Vec::new();
+    for preset in ["prisma", "drizzle", "prisma-renamed"] {
+        for provider in PROVIDERS {
+            for version in [7, 6] {
+                cases.push(case(preset, provider, version, &RELATIONS));
+            }
+        }
+    }
+    let results = validate(&cases);
+    let mut failures = Vec::new();
+    for (case, result) in cases.iter().zip(&results) {
+        if let Some(error) = result["error"].as_str() {
+            failures.push(format!(
+                "{}: invalid:\n{error}\n{}",
+                case.name, case.generated
+            ));
+        }
+        if result["formatted"].as_str() != Some(case.generated.as_str()) {
+            failures.push(format!(
+                "{}: `prisma format` changes the file:\n{}",
+                case.name, result["formatted"]
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn without_the_back_relations_the_engine_refuses_the_app_models() {
+    let cases: Vec<Case> = [7, 6]
+        .into_iter()
+        .map(|v| case("prisma", Provider::Postgresql, v, &[]))
+        .collect();
+    for result in validate(&cases) {
+        let error = result["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("missing an opposite relation field"),
+            "{result}"
+        );
+    }
+}
+
+fn cli(args: &[&str], cwd: &Path) -> (Exit, String, String) {
+    let mut stdin = std::io::empty();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let env = |_: &str| None;
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        cwd: cwd.to_path_buf(),
+        env: &env,
+        color: false,
+    };
+    let mut argv = vec!["authgen"];
+    argv.extend_from_slice(args);
+    let exit = run(argv, &mut io);
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (exit, text(stdout), text(stderr))
+}
+
+#[test]
+fn generate_writes_auth_prisma_and_check_fails_when_it_is_stale() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = root().join("fixtures/seed/model.rs");
+    std::fs::write(
+        dir.path().join("authgen.toml"),
+        format!(
+            "input = [{:?}]\n[sql]\ndialects = [\"postgres\"]\nnaming = \"prisma\"\n[prisma]\nuser_relations = [\"posts Post[]\"]\n",
+            model.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (exit, out, err) = cli(&["generate"], dir.path());
+    assert_eq!(exit, Exit::Ok, "{out}{err}");
+    let path = dir.path().join("prisma/schema/auth.prisma");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("provider = \"postgresql\""), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.split_whitespace().eq(["posts", "Post[]"])),
+        "{text}"
+    );
+    assert_eq!(cli(&["check"], dir.path()).0, Exit::Ok);
+
+    std::fs::write(&path, text.replace("@@index([role])", "")).unwrap();
+    let (exit, out, _) = cli(&["check"], dir.path());
+    assert_eq!(exit, Exit::Failed);
+    assert!(out.contains("+++ b/prisma/schema/auth.prisma"), "{out}");
+    assert!(out.contains("+  @@index([role])"), "{out}");
+}
+
+#[test]
+fn generate_refuses_the_pg_adapter_preset_for_prisma() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = root().join("fixtures/seed/model.rs");
+    std::fs::write(
+        dir.path().join("authgen.toml"),
+        format!(
+            "input = [{:?}]\n[prisma]\nprovider = \"sqlite\"\n",
+            model.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let (exit, _, err) = cli(&["generate"], dir.path());
+    assert_eq!(exit, Exit::Usage, "{err}");
+    assert!(err.contains("`pg-adapter` naming preset"), "{err}");
+    assert!(err.contains("naming = \"prisma\""), "{err}");
+    assert!(!dir.path().join("prisma").exists());
+}
