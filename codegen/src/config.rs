@@ -11,6 +11,7 @@
 //! augment_core = false     # v5: also augment @auth/core/types and @auth/core/jwt
 //! zod = false              # also schemas.ts: zod schemas of the wire format
 //! zod_exact_optional = false  # schemas.ts for exactOptionalPropertyTypes (zod >= 4.3)
+//! next = false             # also guards.ts: Next.js App Router guards
 //!
 //! [sql]
 //! dialects = ["sqlite"]    # postgres, mysql, sqlite
@@ -113,6 +114,9 @@ pub struct TypeScript {
     /// `.optional()`, so that `z.infer` fits the next-auth types under TypeScript's
     /// `exactOptionalPropertyTypes`.
     pub zod_exact_optional: bool,
+    /// Also write `guards.ts`: Next.js App Router guards (Server Components and Actions, Route
+    /// Handlers, middleware) over `permissions.ts`.
+    pub next: bool,
 }
 
 impl Default for TypeScript {
@@ -122,6 +126,7 @@ impl Default for TypeScript {
             augment_core: false,
             zod: false,
             zod_exact_optional: false,
+            next: false,
         }
     }
 }

@@ -36,12 +36,20 @@ pub trait Emitter {
 /// config.typescript.zod = true;
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "schemas.ts", "sql"]);
+///
+/// let mut config = Config::default();
+/// config.typescript.next = true;
+/// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
+/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "guards.ts", "sql"]);
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     let mut out: Vec<Box<dyn Emitter>> =
         vec![Box::new(crate::ts::Dts), Box::new(crate::ts::Permissions)];
     if config.typescript.zod {
         out.push(Box::new(crate::ts::Zod));
+    }
+    if config.typescript.next {
+        out.push(Box::new(crate::ts::Guards));
     }
     out.push(Box::new(crate::sql::SqlSchemas));
     out

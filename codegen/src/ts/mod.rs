@@ -16,16 +16,19 @@
 //!
 //! - `schemas.ts` (with `[typescript] zod = true`): zod schemas of the same wire format, see
 //!   [`Zod`].
+//! - `guards.ts` (with `[typescript] next = true`): Next.js App Router guards, see [`Guards`].
 //!
 //! Every file starts with one line holding [`GENERATED_MARK`], uses LF line endings and is
 //! byte-for-byte deterministic.
 
 mod dts;
+mod guards;
 mod permissions;
 mod types;
 mod zod;
 
 pub use dts::Dts;
+pub use guards::Guards;
 pub use permissions::Permissions;
 pub use zod::Zod;
 
@@ -42,6 +45,9 @@ pub const PERMISSIONS_FILE: &str = "permissions.ts";
 
 /// The zod schemas file's name inside `[typescript] out_dir` (with `[typescript] zod = true`).
 pub const ZOD_FILE: &str = "schemas.ts";
+
+/// The Next.js guards file's name inside `[typescript] out_dir` (with `[typescript] next = true`).
+pub const GUARDS_FILE: &str = "guards.ts";
 
 /// The first line of every generated TypeScript file.
 pub fn header() -> String {
