@@ -137,3 +137,40 @@ fn interrupts_need_auth_interrupts() {
         "{text}"
     );
 }
+
+#[test]
+fn the_type_assertions_can_fail() {
+    // A `requireRole` that forgets the narrowing breaks `src/types.ts`: the checks are not vacuous.
+    let dir = project(NextAuth::V5);
+    let broken = dir.join("generated/broken");
+    std::fs::create_dir_all(&broken).unwrap();
+    for name in ["next-auth.d.ts", "permissions.ts", "guards.ts"] {
+        let text = std::fs::read_to_string(dir.join("generated").join(name)).unwrap();
+        let text = if name == "guards.ts" {
+            let weak = text.replace(
+                "requireRole<R extends Role>(role: R): Promise<WithRole<MaybeSession, R>>;",
+                "requireRole<R extends Role>(role: R): Promise<SignedIn<MaybeSession>>;",
+            );
+            assert_ne!(weak, text);
+            weak
+        } else {
+            text
+        };
+        std::fs::write(broken.join(name), text).unwrap();
+    }
+    let types = std::fs::read_to_string(dir.join("src/types.ts"))
+        .unwrap()
+        .replace("\"../generated/", "\"./");
+    std::fs::write(broken.join("types.ts"), types).unwrap();
+    std::fs::write(
+        broken.join("tsconfig.json"),
+        r#"{ "extends": "../../tsconfig.base.json", "include": ["*.ts"] }"#,
+    )
+    .unwrap();
+    let (ok, text) = tsc(&dir, "generated/broken/tsconfig.json");
+    assert!(!ok, "tsc accepted a requireRole without narrowing");
+    assert!(
+        text.contains("types.ts") && text.contains("TS2344"),
+        "{text}"
+    );
+}
