@@ -72,12 +72,10 @@ export function denialResponse(denial: Denial): Response {
   return Response.json({ error: denial, message: error.message }, { status: error.status });
 }
 
-/** Next's second Route Handler argument when the handler does not name its own. */
-export type RouteContext = { params: Promise<Record<string, string | string[] | undefined>> };
-
 /**
  * A Route Handler wrapped by a guard: Next's `req` and `ctx` (`{ params }`), then the narrowed
- * `session`.
+ * `session`. Name `ctx`'s type to read `params`: left `unknown`, it passes Next's build check of
+ * route exports for every route.
  */
 export type GuardedHandler<Req extends Request, Ctx, S> = (
   req: Req,
@@ -98,16 +96,16 @@ export interface Guards {
   /** The session holding every one of `permissions`; else the options. */
   requireAllPermissions(permissions: readonly Permission[]): Promise<WithPermission<MaybeSession>>;
   /** A Route Handler answering 401 when signed out. */
-  withSession<Req extends Request = Request, Ctx = RouteContext>(
+  withSession<Req extends Request = Request, Ctx = unknown>(
     handler: GuardedHandler<Req, Ctx, SignedIn<MaybeSession>>,
   ): (req: Req, ctx: Ctx) => Promise<Response>;
   /** A Route Handler answering 401 when signed out, 403 without `role` or above. */
-  withRole<R extends Role, Req extends Request = Request, Ctx = RouteContext>(
+  withRole<R extends Role, Req extends Request = Request, Ctx = unknown>(
     role: R,
     handler: GuardedHandler<Req, Ctx, WithRole<MaybeSession, R>>,
   ): (req: Req, ctx: Ctx) => Promise<Response>;
   /** A Route Handler answering 401 when signed out, 403 without `permission`. */
-  withPermission<Req extends Request = Request, Ctx = RouteContext>(
+  withPermission<Req extends Request = Request, Ctx = unknown>(
     permission: Permission,
     handler: GuardedHandler<Req, Ctx, WithPermission<MaybeSession>>,
   ): (req: Req, ctx: Ctx) => Promise<Response>;
