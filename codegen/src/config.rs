@@ -12,6 +12,7 @@
 //! zod = false              # also schemas.ts: zod schemas of the wire format
 //! zod_exact_optional = false  # schemas.ts for exactOptionalPropertyTypes (zod >= 4.3)
 //! trpc = false             # also trpc.ts: tRPC procedures that check the session
+//! next = false             # also guards.ts: Next.js App Router guards
 //!
 //! [sql]
 //! dialects = ["sqlite"]    # postgres, mysql, sqlite
@@ -127,6 +128,9 @@ pub struct TypeScript {
     /// Also write `trpc.ts`: tRPC procedures (`@trpc/server` 10.45 and 11) that check the
     /// session, built on `permissions.ts`.
     pub trpc: bool,
+    /// Also write `guards.ts`: Next.js App Router guards (Server Components and Actions, Route
+    /// Handlers, middleware) over `permissions.ts`.
+    pub next: bool,
 }
 
 impl Default for TypeScript {
@@ -137,6 +141,7 @@ impl Default for TypeScript {
             zod: false,
             zod_exact_optional: false,
             trpc: false,
+            next: false,
         }
     }
 }

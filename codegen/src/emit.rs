@@ -43,6 +43,11 @@ pub trait Emitter {
 ///
 /// config.prisma = Some(Default::default());
 /// assert_eq!(emit::emitters(&config).last().unwrap().name(), "prisma");
+///
+/// let mut config = Config::default();
+/// config.typescript.next = true;
+/// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
+/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "guards.ts", "sql"]);
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     let mut out: Vec<Box<dyn Emitter>> =
@@ -52,6 +57,9 @@ pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     }
     if config.typescript.trpc {
         out.push(Box::new(crate::ts::Trpc));
+    }
+    if config.typescript.next {
+        out.push(Box::new(crate::ts::Guards));
     }
     out.push(Box::new(crate::sql::SqlSchemas));
     if config.prisma.is_some() {

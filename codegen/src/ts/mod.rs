@@ -18,17 +18,20 @@
 //!   [`Zod`].
 //! - `trpc.ts` (with `[typescript] trpc = true`): tRPC procedures that check the session, see
 //!   [`Trpc`].
+//! - `guards.ts` (with `[typescript] next = true`): Next.js App Router guards, see [`Guards`].
 //!
 //! Every file starts with one line holding [`GENERATED_MARK`], uses LF line endings and is
 //! byte-for-byte deterministic.
 
 mod dts;
+mod guards;
 mod permissions;
 mod trpc;
 mod types;
 mod zod;
 
 pub use dts::Dts;
+pub use guards::Guards;
 pub use permissions::Permissions;
 pub use trpc::Trpc;
 pub use zod::Zod;
@@ -49,6 +52,8 @@ pub const ZOD_FILE: &str = "schemas.ts";
 
 /// The tRPC procedures file's name inside `[typescript] out_dir` (with `[typescript] trpc = true`).
 pub const TRPC_FILE: &str = "trpc.ts";
+/// The Next.js guards file's name inside `[typescript] out_dir` (with `[typescript] next = true`).
+pub const GUARDS_FILE: &str = "guards.ts";
 
 /// The first line of every generated TypeScript file.
 pub fn header() -> String {
