@@ -533,7 +533,7 @@ fn check_base(
             } else {
                 o.member.fits(b)
             };
-            if !ok && loosely_fits(&o.member, b) {
+            if !ok && o.member.loosely_fits(b) {
                 // Only `null` or a missing key set them apart (for example a nullable email
                 // column against `AdapterUser.email: string`): next-auth's declaration stays.
                 let kept = format!(
@@ -565,26 +565,6 @@ fn check_base(
         out.push(o);
     }
     out
-}
-
-/// Whether `ours` fits `base` once `null` and optionality are set aside.
-fn loosely_fits(ours: &Member, base: &Member) -> bool {
-    let stripped = match &ours.ty {
-        Ts::Union(ms) => {
-            let rest: Vec<Ts> = ms
-                .iter()
-                .filter(|t| **t != Ts::Prim("null"))
-                .cloned()
-                .collect();
-            match rest.len() {
-                0 => return false,
-                1 => rest.into_iter().next().expect("one"),
-                _ => Ts::Union(rest),
-            }
-        }
-        t => t.clone(),
-    };
-    Member::new(base.optional, stripped).fits(base)
 }
 
 /// The members of a struct item on `side`, with flattened structs expanded.

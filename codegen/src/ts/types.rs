@@ -152,6 +152,28 @@ impl Member {
         self.fits(other) && other.fits(self)
     }
 
+    /// Whether this member fits `base` once `null` and optionality are set aside: its type
+    /// without `null`, with `base`'s optionality, fits `base` (a member that is only `null`
+    /// never does).
+    pub(crate) fn loosely_fits(&self, base: &Member) -> bool {
+        let stripped = match &self.ty {
+            Ts::Union(ms) => {
+                let rest: Vec<Ts> = ms
+                    .iter()
+                    .filter(|t| **t != Ts::Prim("null"))
+                    .cloned()
+                    .collect();
+                match rest.len() {
+                    0 => return false,
+                    1 => rest.into_iter().next().expect("one"),
+                    _ => Ts::Union(rest),
+                }
+            }
+            t => t.clone(),
+        };
+        Member::new(base.optional, stripped).fits(base)
+    }
+
     /// `name?: T` for display in messages.
     pub(crate) fn describe(&self, name: &str) -> String {
         format!(

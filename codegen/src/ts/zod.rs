@@ -364,25 +364,7 @@ fn kept(ours: &Member, d: &Decl) -> bool {
         DeclTy::DateOrNull => Ts::Prim("Date").or_null(),
     };
     let theirs = Member::new(d.optional, ty);
-    if ours.fits(&theirs) {
-        return false;
-    }
-    let stripped = match &ours.ty {
-        Ts::Union(ms) => {
-            let rest: Vec<Ts> = ms
-                .iter()
-                .filter(|t| **t != Ts::Prim("null"))
-                .cloned()
-                .collect();
-            match rest.len() {
-                0 => return false,
-                1 => rest.into_iter().next().expect("one"),
-                _ => Ts::Union(rest),
-            }
-        }
-        t => t.clone(),
-    };
-    Member::new(d.optional, stripped).fits(&theirs)
+    !ours.fits(&theirs) && ours.loosely_fits(&theirs)
 }
 
 /// An integer of the Rust type's range; 64 and 128 bits are limited to JavaScript's safe
