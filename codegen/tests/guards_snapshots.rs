@@ -1,41 +1,26 @@
 //! insta snapshots of `guards.ts` (`[typescript] next = true`) for the seed, next-auth 4 and 5.
 
+mod common;
+
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::ts::Guards;
+use common::{fixture_model, next_auth_config, rendered_paths, single_ts_file};
 
 fn seed() -> Checked {
-    let path = format!("{}/../fixtures/seed/model.rs", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture exists");
-    parse_sources(&[Source {
-        name: "fixtures/seed/model.rs".into(),
-        text,
-    }])
-    .unwrap()
+    fixture_model("seed")
 }
 
 fn config(v: NextAuth) -> Config {
-    let mut config = Config {
-        next_auth: v,
-        ..Config::default()
-    };
+    let mut config = next_auth_config(v);
     config.typescript.next = true;
     config
 }
 
 fn render(v: NextAuth) -> String {
     let files = Guards.emit(&seed(), &config(v)).unwrap();
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0].path, std::path::Path::new("types/guards.ts"));
-    let text = files[0].contents.clone();
-    assert_eq!(
-        text.lines().next(),
-        Some(authgen_codegen::ts::header().trim_end())
-    );
-    assert!(!text.contains('\r') && text.ends_with('\n'));
-    text
+    single_ts_file(files, "types/guards.ts")
 }
 
 #[test]
@@ -62,13 +47,7 @@ fn only_the_middleware_helper_differs_between_majors() {
 #[test]
 fn render_all_writes_guards_ts_only_when_asked() {
     let model = seed();
-    let names = |c: &Config| -> Vec<String> {
-        authgen_codegen::output::render_all(&model, c)
-            .unwrap()
-            .iter()
-            .map(|f| f.path.to_string_lossy().into_owned())
-            .collect()
-    };
+    let names = |c: &Config| rendered_paths(&model, c);
     assert!(!names(&Config::default())
         .iter()
         .any(|n| n.ends_with("guards.ts")));

@@ -1,21 +1,14 @@
 //! insta snapshots of `auth.prisma` (`[prisma]`) for the seed model: every naming preset Prisma
 //! can serve × provider × Prisma version, with the integration patterns' back-relations.
 
+mod common;
+
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::check::Checked;
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
-
-fn fixture(name: &str) -> Checked {
-    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture exists");
-    parse_sources(&[Source {
-        name: format!("fixtures/{name}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
+use common::fixture_model as fixture;
 
 /// The back-relations of the patterns' app models (`fixtures/prisma/app.prisma`).
 const RELATIONS: [&str; 4] = [

@@ -1,40 +1,20 @@
 //! insta snapshots of `trpc.ts` (`[typescript] trpc = true`) for every fixture model. The file
 //! does not depend on the next-auth version (both import `Session` from `next-auth`).
 
+mod common;
+
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
-use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::ts::Trpc;
-
-fn fixture(name: &str) -> Checked {
-    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture exists");
-    parse_sources(&[Source {
-        name: format!("fixtures/{name}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
+use common::{fixture_model, next_auth_config, single_ts_file};
 
 fn render(name: &str, v: NextAuth) -> String {
-    let mut config = Config {
-        next_auth: v,
-        ..Config::default()
-    };
+    let mut config = next_auth_config(v);
     config.typescript.trpc = true;
     let files = Trpc
-        .emit(&fixture(name), &config)
+        .emit(&fixture_model(name), &config)
         .unwrap_or_else(|e| panic!("{name} {v:?}: {e:?}"));
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0].path, std::path::Path::new("types/trpc.ts"));
-    let text = files[0].contents.clone();
-    assert_eq!(
-        text.lines().next(),
-        Some(authgen_codegen::ts::header().trim_end())
-    );
-    assert!(!text.contains('\r') && text.ends_with('\n'));
-    text
+    single_ts_file(files, "types/trpc.ts")
 }
 
 fn snapshot(name: &str) {

@@ -1,31 +1,18 @@
 //! insta snapshots of every generated TypeScript file, for every fixture and next-auth version.
 
-use authgen_codegen::config::{Config, NextAuth};
-use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
+mod common;
 
-fn fixture(name: &str) -> Checked {
-    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture exists");
-    parse_sources(&[Source {
-        name: format!("fixtures/{name}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
+use authgen_codegen::config::{Config, NextAuth};
+use common::{fixture_model, next_auth_config};
 
 fn config(v: NextAuth, augment_core: bool) -> Config {
-    let mut typescript = Config::default().typescript;
-    typescript.augment_core = augment_core;
-    Config {
-        next_auth: v,
-        typescript,
-        ..Config::default()
-    }
+    let mut config = next_auth_config(v);
+    config.typescript.augment_core = augment_core;
+    config
 }
 
 fn snapshot(name: &str, v: NextAuth, augment_core: bool) {
-    let model = fixture(name);
+    let model = fixture_model(name);
     let files = authgen_codegen::ts::render(&model, &config(v, augment_core))
         .unwrap_or_else(|e| panic!("{name} {v:?}: {e:?}"));
     assert_eq!(files.len(), 2);
@@ -70,7 +57,7 @@ fn workspace() {
 
 #[test]
 fn rendering_is_deterministic() {
-    let model = fixture("blog");
+    let model = fixture_model("blog");
     let a = authgen_codegen::ts::render(&model, &config(NextAuth::V5, true)).unwrap();
     let b = authgen_codegen::ts::render(&model.clone(), &config(NextAuth::V5, true)).unwrap();
     assert_eq!(a, b);

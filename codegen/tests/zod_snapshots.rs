@@ -1,27 +1,16 @@
 //! insta snapshots of `schemas.ts` (`[typescript] zod = true`) for every fixture model and
 //! next-auth version.
 
+mod common;
+
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
-use authgen_codegen::frontend::check::Checked;
 use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::ts::Zod;
-
-fn fixture(name: &str) -> Checked {
-    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).expect("fixture exists");
-    parse_sources(&[Source {
-        name: format!("fixtures/{name}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
-}
+use common::{fixture_model, next_auth_config, rendered_paths, single_ts_file};
 
 fn config(v: NextAuth, exact: bool) -> Config {
-    let mut config = Config {
-        next_auth: v,
-        ..Config::default()
-    };
+    let mut config = next_auth_config(v);
     config.typescript.zod = true;
     config.typescript.zod_exact_optional = exact;
     config
@@ -29,17 +18,9 @@ fn config(v: NextAuth, exact: bool) -> Config {
 
 fn render(name: &str, v: NextAuth, exact: bool) -> String {
     let files = Zod
-        .emit(&fixture(name), &config(v, exact))
+        .emit(&fixture_model(name), &config(v, exact))
         .unwrap_or_else(|e| panic!("{name} {v:?}: {e:?}"));
-    assert_eq!(files.len(), 1);
-    assert_eq!(files[0].path, std::path::Path::new("types/schemas.ts"));
-    let text = files[0].contents.clone();
-    assert_eq!(
-        text.lines().next(),
-        Some(authgen_codegen::ts::header().trim_end())
-    );
-    assert!(!text.contains('\r') && text.ends_with('\n'));
-    text
+    single_ts_file(files, "types/schemas.ts")
 }
 
 fn snapshot(name: &str) {
@@ -86,14 +67,8 @@ fn rendering_is_deterministic() {
 
 #[test]
 fn render_all_writes_schemas_ts_only_when_asked() {
-    let model = fixture("seed");
-    let names = |c: &Config| -> Vec<String> {
-        authgen_codegen::output::render_all(&model, c)
-            .unwrap()
-            .iter()
-            .map(|f| f.path.to_string_lossy().into_owned())
-            .collect()
-    };
+    let model = fixture_model("seed");
+    let names = |c: &Config| rendered_paths(&model, c);
     assert!(!names(&Config::default())
         .iter()
         .any(|n| n.ends_with("schemas.ts")));

@@ -1,17 +1,62 @@
-//! Shared helpers of the SQL tests: fixtures, migration directories, sqlx's migrator on the real
-//! databases, and schema introspection.
+//! Shared helpers of the SQL tests (fixtures, migration directories, sqlx's migrator on the real
+//! databases, and schema introspection) and of the generated-file snapshot tests (fixture
+//! models, one-file emitter output).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
-use authgen_codegen::config::{Config, Dialect};
+use authgen_codegen::config::{Config, Dialect, NextAuth};
 use authgen_codegen::frontend::check::{check, Checked};
+use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::model::Model;
+use authgen_codegen::output::OutputFile;
 use authgen_codegen::sql::plan::{plan, snapshot_json, Migration, SNAPSHOT_FILE};
 use authgen_codegen::sql::schema::{self, Schema};
 use authgen_testkit::db::{Server, TempDb};
 use sqlx::migrate::Migrator;
 use sqlx::{Connection, Row};
+
+/// `fixtures/{name}/model.rs`, parsed and checked (a fixture that fails is a broken fixture).
+pub fn fixture_model(name: &str) -> Checked {
+    let path = format!("{}/../fixtures/{name}/model.rs", env!("CARGO_MANIFEST_DIR"));
+    let text = std::fs::read_to_string(&path).expect("fixture exists");
+    parse_sources(&[Source {
+        name: format!("fixtures/{name}/model.rs").into(),
+        text,
+    }])
+    .unwrap_or_else(|e| panic!("{name}: {e:?}"))
+}
+
+/// The default configuration for next-auth version `v`.
+pub fn next_auth_config(v: NextAuth) -> Config {
+    Config {
+        next_auth: v,
+        ..Config::default()
+    }
+}
+
+/// The text of the one generated TypeScript file of `files`, asserted to be at `path`, to start
+/// with the generated header, and to have LF line endings and a final newline.
+pub fn single_ts_file(files: Vec<OutputFile>, path: &str) -> String {
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].path, Path::new(path));
+    let text = files[0].contents.clone();
+    assert_eq!(
+        text.lines().next(),
+        Some(authgen_codegen::ts::header().trim_end())
+    );
+    assert!(!text.contains('\r') && text.ends_with('\n'));
+    text
+}
+
+/// The paths of the files `render_all` writes for `model` under `config`.
+pub fn rendered_paths(model: &Checked, config: &Config) -> Vec<String> {
+    authgen_codegen::output::render_all(model, config)
+        .unwrap()
+        .iter()
+        .map(|f| f.path.to_string_lossy().into_owned())
+        .collect()
+}
 
 pub fn fixture(rel: &str) -> PathBuf {
     authgen_testkit::workspace_root()
