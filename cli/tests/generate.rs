@@ -1,34 +1,14 @@
 //! `authgen generate` and `authgen check`, in-process.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use authgen_cli::{run, Exit, Io};
+use authgen_cli::Exit;
+use common::{cli, root};
 
 fn seed() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/seed/model.rs")
-}
-
-fn cli(args: &[&str], cwd: &Path) -> (Exit, String, String) {
-    let mut stdin = std::io::empty();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let env = |_: &str| None;
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        cwd: cwd.to_path_buf(),
-        env: &env,
-        color: false,
-    };
-    let mut argv = vec!["authgen"];
-    argv.extend_from_slice(args);
-    let exit = run(argv, &mut io);
-    (
-        exit,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
+    root().join("fixtures/seed/model.rs")
 }
 
 /// A project directory with `authgen.toml` pointing at the seed model.

@@ -10,18 +10,16 @@
 //!   USER, MODERATOR and ADMIN, asserting 401 / 403 / 200 and each failure option (the digest of
 //!   the error `unauthorized()`, `forbidden()` and `redirect()` throw, `AuthGuardError`).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::ts::{Dts, Guards, Permissions};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+use common::{checked, root};
 
 /// Installs the fixture for `v` and writes the seed's `next-auth.d.ts`, `permissions.ts` and
 /// `guards.ts` into its `generated/`, once per process (tests run in parallel and read them).
@@ -39,12 +37,7 @@ fn write_project(v: NextAuth) -> PathBuf {
         .join("fixtures/ts")
         .join(format!("next-{}", v.as_str()));
     authgen_testkit::npm::ensure_installed(&dir);
-    let text = std::fs::read_to_string(root().join("fixtures/seed/model.rs")).unwrap();
-    let model = parse_sources(&[Source {
-        name: "fixtures/seed/model.rs".into(),
-        text,
-    }])
-    .unwrap();
+    let model = checked("seed");
     let mut config = Config {
         next_auth: v,
         ..Config::default()
@@ -78,9 +71,7 @@ fn run(dir: &Path, program: &str, args: &[&str], env: &[(&str, &str)]) -> (bool,
 }
 
 fn tsc(dir: &Path, tsconfig: &str) -> (bool, String) {
-    let tsc = dir.join("node_modules/.bin/tsc");
-    let args = ["--pretty", "false", "-p", tsconfig];
-    run(dir, tsc.to_str().unwrap(), &args, &[])
+    authgen_testkit::npm::tsc(dir, &["--pretty", "false", "-p", tsconfig])
 }
 
 fn types_hold(v: NextAuth) {

@@ -11,40 +11,19 @@
 //!   the generated `next-auth.d.ts` (`Session`, `User`, `JWT`, `AdapterUser`); for v5, removing the
 //!   file's import of a re-exported module breaks exactly that module's augmentation.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use authgen_cli::{run, Exit, Io};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn project(version: &str) -> PathBuf {
-    let dir = root()
-        .join("fixtures/ts")
-        .join(format!("next-auth-{version}"));
-    authgen_testkit::npm::ensure_installed(&dir)
-}
+use authgen_cli::Exit;
+use common::{cli, next_auth_project as project, root, tsc_project as tsc};
 
 /// Runs `authgen generate` in-process for the seed model into `dir/generated/<name>`.
 fn generate(version: &str, dir: &Path, name: &str) -> PathBuf {
     let out = dir.join("generated").join(name);
     let model = root().join("fixtures/seed/model.rs");
     let tmp = tempfile::tempdir().unwrap();
-    let mut stdin = std::io::empty();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let env = |_: &str| None;
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        cwd: tmp.path().to_path_buf(),
-        env: &env,
-        color: false,
-    };
-    let argv = [
-        "authgen",
+    let args = [
         "generate",
         "--input",
         model.to_str().unwrap(),
@@ -53,30 +32,9 @@ fn generate(version: &str, dir: &Path, name: &str) -> PathBuf {
         "--next-auth",
         version,
     ];
-    let exit = run(argv, &mut io);
-    assert_eq!(
-        exit,
-        Exit::Ok,
-        "generate {version}:\n{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
+    let (exit, stdout, stderr) = cli(&args, tmp.path());
+    assert_eq!(exit, Exit::Ok, "generate {version}:\n{stdout}{stderr}");
     out
-}
-
-fn tsc(dir: &Path, project: &Path) -> (bool, String) {
-    let out = Command::new(dir.join("node_modules/.bin/tsc"))
-        .args(["--noEmit", "--pretty", "false", "-p"])
-        .arg(project)
-        .current_dir(dir)
-        .output()
-        .expect("run tsc");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 /// The narrowing fixture type-checks: every `Equals` assertion holds and every

@@ -9,28 +9,18 @@
 //! - without the back-relations the engine refuses the app models (the proof can fail);
 //! - `authgen generate` writes the file and `authgen check` fails when it is stale.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use authgen_cli::{run, Exit, Io};
+use authgen_cli::Exit;
 use authgen_codegen::config::Config;
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
+use common::{checked, cli, root};
 use serde_json::{json, Value};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn seed() -> Checked {
-    let path = root().join("fixtures/seed/model.rs");
-    let text = std::fs::read_to_string(&path).unwrap();
-    parse_sources(&[Source {
-        name: "fixtures/seed/model.rs".into(),
-        text,
-    }])
-    .unwrap()
+    checked("seed")
 }
 
 const RELATIONS: [&str; 4] = [
@@ -160,25 +150,6 @@ fn without_the_back_relations_the_engine_refuses_the_app_models() {
             "{result}"
         );
     }
-}
-
-fn cli(args: &[&str], cwd: &Path) -> (Exit, String, String) {
-    let mut stdin = std::io::empty();
-    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
-    let env = |_: &str| None;
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        cwd: cwd.to_path_buf(),
-        env: &env,
-        color: false,
-    };
-    let mut argv = vec!["authgen"];
-    argv.extend_from_slice(args);
-    let exit = run(argv, &mut io);
-    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
-    (exit, text(stdout), text(stderr))
 }
 
 #[test]

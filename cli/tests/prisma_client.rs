@@ -10,20 +10,18 @@
 //! SQLite adapter's `timestampFormat: "unixepoch-ms"`). The user's own columns written through
 //! Prisma are stored as the Rust side reads them (enum wire names, a JSON list, timestamps).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use authgen_codegen::config::{Config, Dialect};
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
 use authgen_testkit::db::{Server, TempDb};
+use common::{checked_text, root};
 use serde_json::{json, Value};
 use sqlx::Connection;
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// `auth.prisma` and the schema SQL of the seed model under `config`.
 fn outputs(config: &Config, d: Dialect) -> (String, String) {
@@ -42,11 +40,7 @@ fn seed(required_email: bool) -> Checked {
     if required_email {
         text = text.replacen("pub email: Option<String>,", "pub email: String,", 1);
     }
-    parse_sources(&[Source {
-        name: "fixtures/seed/model.rs".into(),
-        text,
-    }])
-    .unwrap()
+    checked_text("seed", text)
 }
 
 /// Writes `prisma` and a `prisma-client-js` generator into a scratch directory of the fixture

@@ -21,20 +21,16 @@
 #[allow(dead_code)]
 mod seed;
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
-use authgen_codegen::frontend::check::Checked;
-use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::ts::{Dts, Permissions, Trpc};
 use chrono::{TimeZone, Utc};
+use common::{checked, root, tsc_project as tsc};
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 /// The fixture project of tRPC `major` (10 or 11) with next-auth `v`, installed.
 fn project(major: u8, v: NextAuth) -> PathBuf {
@@ -44,16 +40,6 @@ fn project(major: u8, v: NextAuth) -> PathBuf {
         _ => format!("trpc-v{major}-next-auth-{}", v.as_str()),
     };
     authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts").join(name))
-}
-
-fn checked(fixture: &str) -> Checked {
-    let path = root().join("fixtures").join(fixture).join("model.rs");
-    let text = std::fs::read_to_string(&path).unwrap();
-    parse_sources(&[Source {
-        name: format!("fixtures/{fixture}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{fixture}: {e:?}"))
 }
 
 /// Writes `next-auth.d.ts`, `permissions.ts` and `trpc.ts` for `fixture` into `dir` (emptied
@@ -108,21 +94,6 @@ const t = initTRPC.context<{ db: string }>().create();
 // @ts-expect-error: the app's context has no `session`
 export const noSession = t.procedure.concat(authedProcedure);
 "#;
-
-fn tsc(dir: &Path, tsconfig: &Path) -> (bool, String) {
-    let out = Command::new(dir.join("node_modules/.bin/tsc"))
-        .args(["--noEmit", "--pretty", "false", "-p"])
-        .arg(tsconfig)
-        .current_dir(dir)
-        .output()
-        .expect("run tsc");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
 
 /// tsc on the seed's outputs and the app for tRPC `major` and next-auth `v`.
 fn types_hold(major: u8, v: NextAuth) {

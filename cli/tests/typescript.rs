@@ -19,65 +19,20 @@ mod seed;
 #[allow(dead_code)]
 mod workspace;
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
 use authgen::prelude::*;
-use authgen_cli::{run, Exit, Io};
+use authgen_cli::Exit;
+use authgen_testkit::npm::tsc;
 use chrono::{TimeZone, Utc};
+use common::{cli, next_auth_project as project, root};
 use serde::Serialize;
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn project(version: &str) -> PathBuf {
-    let dir = root()
-        .join("fixtures/ts")
-        .join(format!("next-auth-{version}"));
-    authgen_testkit::npm::ensure_installed(&dir)
-}
-
-/// Runs the CLI in-process in `cwd`; returns (exit, stdout, stderr).
-fn cli(args: &[&str], cwd: &Path) -> (Exit, String, String) {
-    let mut stdin = std::io::empty();
-    let mut stdout = Vec::new();
-    let mut stderr = Vec::new();
-    let env = |_: &str| None;
-    let mut io = Io {
-        stdin: &mut stdin,
-        stdout: &mut stdout,
-        stderr: &mut stderr,
-        cwd: cwd.to_path_buf(),
-        env: &env,
-        color: false,
-    };
-    let mut argv = vec!["authgen"];
-    argv.extend_from_slice(args);
-    let exit = run(argv, &mut io);
-    (
-        exit,
-        String::from_utf8(stdout).unwrap(),
-        String::from_utf8(stderr).unwrap(),
-    )
-}
-
-fn tsc(dir: &Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(dir.join("node_modules/.bin/tsc"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("run tsc");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
-}
 
 /// Generates the fixture's TypeScript into the version's project and returns the output dir.
 fn generate(fixture: &str, version: &str, dir: &Path) -> PathBuf {

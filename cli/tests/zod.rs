@@ -22,9 +22,10 @@ mod seed;
 #[allow(dead_code)]
 mod workspace;
 
+mod common;
+
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
@@ -33,27 +34,14 @@ use authgen_codegen::frontend::source::{parse_sources, Source};
 use authgen_codegen::model::{Def, ItemKind};
 use authgen_codegen::ts::{Dts, Zod};
 use chrono::{TimeZone, Utc};
+use common::{checked, root, tsc_project as tsc};
 use serde_json::{json, Value};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
 
 fn project(v: NextAuth) -> PathBuf {
     let dir = root()
         .join("fixtures/ts")
         .join(format!("zod-{}", v.as_str()));
     authgen_testkit::npm::ensure_installed(&dir)
-}
-
-fn checked(fixture: &str) -> Checked {
-    let path = root().join("fixtures").join(fixture).join("model.rs");
-    let text = std::fs::read_to_string(&path).unwrap();
-    parse_sources(&[Source {
-        name: format!("fixtures/{fixture}/model.rs").into(),
-        text,
-    }])
-    .unwrap_or_else(|e| panic!("{fixture}: {e:?}"))
 }
 
 /// Writes `next-auth.d.ts` and `schemas.ts` for `fixture` into `dir`; returns the schemas.
@@ -138,21 +126,6 @@ fn assertions(model: &Checked, zod: &str, schemas: &str) -> String {
          function expect<T extends true>(_?: T): void {{}}\n\n{body}",
         names.join(", ")
     )
-}
-
-fn tsc(dir: &Path, tsconfig: &Path) -> (bool, String) {
-    let out = Command::new(dir.join("node_modules/.bin/tsc"))
-        .args(["--noEmit", "--pretty", "false", "-p"])
-        .arg(tsconfig)
-        .current_dir(dir)
-        .output()
-        .expect("run tsc");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 /// Both tsc programs for `fixture` on next-auth `v`.

@@ -96,6 +96,29 @@ pub fn node(dir: &Path, script: &str, args: &[&str], stdin: &[u8], env: &[(&str,
     out
 }
 
+/// Runs the fixture's own TypeScript compiler, `dir/node_modules/.bin/tsc <args>`, in `dir`;
+/// returns whether it exited 0 and its standard output followed by its standard error.
+/// Panics when tsc cannot be started (install the fixture first with [`ensure_installed`]).
+///
+/// ```no_run
+/// let dir = authgen_testkit::npm::ensure_installed(std::path::Path::new("fixtures/ts/next-v5"));
+/// let (ok, text) = authgen_testkit::npm::tsc(&dir, &["--noEmit", "-p", "tsconfig.json"]);
+/// assert!(ok, "{text}");
+/// ```
+pub fn tsc(dir: &Path, args: &[&str]) -> (bool, String) {
+    let out = Command::new(dir.join("node_modules/.bin/tsc"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("run tsc");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 /// Like [`node`], but panics with stderr unless the script exits 0; returns stdout.
 pub fn node_ok(
     dir: &Path,

@@ -1,0 +1,70 @@
+//! Helpers shared by the CLI's test binaries: the workspace root, fixture models, the CLI run
+//! in-process, and the fixture projects' TypeScript compiler. Items some binary does not use are
+//! marked `#[allow(dead_code)]`.
+
+use std::path::{Path, PathBuf};
+
+use authgen_cli::{run, Exit, Io};
+use authgen_codegen::frontend::check::Checked;
+use authgen_codegen::frontend::source::{parse_sources, Source};
+
+/// The workspace root.
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// `fixtures/{fixture}/model.rs`, parsed and checked.
+#[allow(dead_code)]
+pub fn checked(fixture: &str) -> Checked {
+    let text =
+        std::fs::read_to_string(root().join("fixtures").join(fixture).join("model.rs")).unwrap();
+    checked_text(fixture, text)
+}
+
+/// `text` as the model of `fixtures/{fixture}/model.rs`, parsed and checked.
+#[allow(dead_code)]
+pub fn checked_text(fixture: &str, text: String) -> Checked {
+    parse_sources(&[Source {
+        name: format!("fixtures/{fixture}/model.rs").into(),
+        text,
+    }])
+    .unwrap_or_else(|e| panic!("{fixture}: {e:?}"))
+}
+
+/// Runs the CLI in-process in `cwd`; returns (exit, stdout, stderr).
+#[allow(dead_code)]
+pub fn cli(args: &[&str], cwd: &Path) -> (Exit, String, String) {
+    let mut stdin = std::io::empty();
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let env = |_: &str| None;
+    let mut io = Io {
+        stdin: &mut stdin,
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        cwd: cwd.to_path_buf(),
+        env: &env,
+        color: false,
+    };
+    let mut argv = vec!["authgen"];
+    argv.extend_from_slice(args);
+    let exit = run(argv, &mut io);
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    (exit, text(stdout), text(stderr))
+}
+
+/// `fixtures/ts/next-auth-{version}` (`v4` or `v5`), installed.
+#[allow(dead_code)]
+pub fn next_auth_project(version: &str) -> PathBuf {
+    let dir = root()
+        .join("fixtures/ts")
+        .join(format!("next-auth-{version}"));
+    authgen_testkit::npm::ensure_installed(&dir)
+}
+
+/// `tsc --noEmit --pretty false -p <tsconfig>` in the installed fixture `dir`; returns whether
+/// it passed and its output.
+#[allow(dead_code)]
+pub fn tsc_project(dir: &Path, tsconfig: &Path) -> (bool, String) {
+    let tsconfig = tsconfig.to_str().expect("UTF-8 path");
+    authgen_testkit::npm::tsc(dir, &["--noEmit", "--pretty", "false", "-p", tsconfig])
+}
