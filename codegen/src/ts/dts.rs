@@ -395,18 +395,7 @@ fn file(header: &str, config: &Config, m: &Mapper<'_>, top: &str, blocks: Blocks
     );
     out.push_str("import type { DefaultSession } from \"next-auth\";\n");
     out.push_str(&v5_reexport_imports(v, &blocks));
-    let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (module, name) in &m.imports {
-        by_module.entry(module).or_default().push(name);
-    }
-    for (module, names) in by_module {
-        let _ = writeln!(
-            out,
-            "import type {{ {} }} from {};",
-            names.join(", "),
-            string_literal(module)
-        );
-    }
+    m.write_imports(&mut out);
     out.push_str(top);
     let sep = if !blocks.session.is_empty() && !blocks.user.is_empty() {
         "\n"

@@ -1,7 +1,8 @@
 //! Rust → TypeScript type mapping, and a small model of TypeScript types precise enough to decide
 //! whether a generated member fits the member next-auth already declares.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use crate::diag::Diagnostic;
 use crate::model::{DateFormat, Def, Field, Model, Type};
@@ -199,6 +200,23 @@ impl<'a> Mapper<'a> {
             model,
             imports: BTreeSet::new(),
             errors: Vec::new(),
+        }
+    }
+
+    /// Appends one `import type { A, B } from "module";` line per module of the collected
+    /// `ts_import`s, modules and names in sorted order.
+    pub(crate) fn write_imports(&self, out: &mut String) {
+        let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        for (module, name) in &self.imports {
+            by_module.entry(module).or_default().push(name);
+        }
+        for (module, names) in by_module {
+            let _ = writeln!(
+                out,
+                "import type {{ {} }} from {};",
+                names.join(", "),
+                string_literal(module)
+            );
         }
     }
 

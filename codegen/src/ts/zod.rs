@@ -17,7 +17,7 @@
 //! (`z.custom<T>()`): its shape is not in the model.
 
 use std::cell::Cell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use crate::config::{Config, NextAuth};
@@ -404,18 +404,7 @@ fn file(m: &Mapper<'_>, body: &str) -> String {
          // augmented types (next-auth.d.ts). `zod/v4` is in zod 3.25+ and 4.x.\n",
     );
     out.push_str("import * as z from \"zod/v4\";\n");
-    let mut by_module: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (module, name) in &m.imports {
-        by_module.entry(module).or_default().push(name);
-    }
-    for (module, names) in by_module {
-        let _ = writeln!(
-            out,
-            "import type {{ {} }} from {};",
-            names.join(", "),
-            string_literal(module)
-        );
-    }
+    m.write_imports(&mut out);
     out.push_str(body);
     out
 }
