@@ -46,6 +46,12 @@ fn write_project(v: NextAuth) -> PathBuf {
     config.typescript.next = true;
     let gen = dir.join("generated");
     std::fs::create_dir_all(&gen).unwrap();
+    // The run-time tables both majors share, beside the generated files they import.
+    std::fs::copy(
+        root().join("fixtures/ts/next-common/guards-run.ts"),
+        gen.join("guards-run.ts"),
+    )
+    .unwrap();
     let emitters: [&dyn Emitter; 3] = [&Dts, &Permissions, &Guards];
     for e in emitters {
         for f in e.emit(&model, &config).unwrap() {
