@@ -201,3 +201,38 @@ fn generate_refuses_the_pg_adapter_preset_for_prisma() {
     assert!(err.contains("naming = \"prisma\""), "{err}");
     assert!(!dir.path().join("prisma").exists());
 }
+
+/// Prisma 6.0 to 6.6 read a schema folder only with the `prismaSchemaFolder` preview feature in
+/// the app's generator (GA since 6.7). With it, the `version = 6` file and the app models
+/// validate with Prisma 6.19's engine, which only warns that the feature is no longer needed
+/// (as Prisma 7's does): the same app file works before and after 6.7.
+#[test]
+fn version_6_validates_with_the_schema_folder_preview_feature_of_prisma_before_6_7() {
+    let cases: Vec<Case> = PROVIDERS
+        .into_iter()
+        .map(|provider| {
+            let mut c = case("prisma", provider, 6, &RELATIONS);
+            c.app = c.app.replace(
+                "provider = \"prisma-client-js\"\n}",
+                "provider        = \"prisma-client-js\"\n  previewFeatures = [\"prismaSchemaFolder\"]\n}",
+            );
+            assert!(c.app.contains("prismaSchemaFolder"), "{}", c.app);
+            c
+        })
+        .collect();
+    for (case, result) in cases.iter().zip(validate(&cases)) {
+        assert_eq!(result["error"], Value::Null, "{}: {result}", case.name);
+        assert_eq!(
+            result["formatted"].as_str(),
+            Some(case.generated.as_str()),
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            result["warnings"],
+            json!(["Preview feature \"prismaSchemaFolder\" is deprecated. The functionality can be used without specifying it as a preview feature."]),
+            "{}",
+            case.name
+        );
+    }
+}
