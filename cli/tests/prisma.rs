@@ -16,7 +16,7 @@ use authgen_codegen::config::Config;
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::frontend::check::Checked;
 use authgen_codegen::prisma::{PrismaConfig, PrismaSchema, Provider};
-use common::{checked, cli, root};
+use common::{checked, checked_text, cli, root};
 use serde_json::{json, Value};
 
 fn seed() -> Checked {
@@ -235,4 +235,104 @@ fn version_6_validates_with_the_schema_folder_preview_feature_of_prisma_before_6
             case.name
         );
     }
+}
+
+/// The kitchen-sink model's user (custom table name, a role whose wire names are not Prisma
+/// identifiers, a text enum, a column renamed with `column = "..."`, explicit `sql_type`s, JSON
+/// values): on MySQL and SQLite, with both Prisma versions, its file validates with the app
+/// models and is formatted as written; the role is a `String` (its values `team-member` and
+/// `owner` cannot be enum values), `Plan` a Prisma enum, `nick_name` mapped to its column. On
+/// PostgreSQL, where the role column is an enum type a Prisma `String` cannot write, generation is
+/// refused, naming the field and the fix (`sql_type = "TEXT"`), and with the fix it validates.
+#[test]
+fn the_kitchen_sink_user_validates_and_its_odd_role_is_a_string_or_refused() {
+    let emit_for = |model: &Checked, provider: Provider, version: u8| {
+        let mut config = Config::default();
+        config.sql.naming = "prisma".into();
+        config.prisma = Some(PrismaConfig {
+            provider: Some(provider),
+            version,
+            user_relations: RELATIONS.iter().map(|r| r.to_string()).collect(),
+            ..PrismaConfig::default()
+        });
+        PrismaSchema.emit(model, &config)
+    };
+    let model = checked("kitchen-sink");
+    let emit = |provider, version| emit_for(&model, provider, version);
+    let mut cases = Vec::new();
+    for provider in [Provider::Mysql, Provider::Sqlite] {
+        for version in [7, 6] {
+            let generated = emit(provider, version).unwrap()[0].contents.clone();
+            for field in [
+                "level String @default(\"guest\")",
+                "plan Plan @default(free)",
+                "nickName String? @map(\"nickname\")",
+                "@@map(\"app_users\")",
+                "@@index([level])",
+            ] {
+                let words: Vec<&str> = field.split_whitespace().collect();
+                assert!(
+                    generated.lines().any(|l| l
+                        .split_whitespace()
+                        .take(words.len())
+                        .eq(words.iter().copied())),
+                    "{field}:\n{generated}"
+                );
+            }
+            cases.push(Case {
+                name: format!("kitchen-sink {} v{version}", provider.as_str()),
+                version,
+                generated,
+                app: app_models(provider, version),
+            });
+        }
+    }
+    for (case, result) in cases.iter().zip(validate(&cases)) {
+        assert_eq!(result["error"], Value::Null, "{}: {result}", case.name);
+        assert_eq!(
+            result["formatted"].as_str(),
+            Some(case.generated.as_str()),
+            "{}",
+            case.name
+        );
+    }
+    let errors = emit(Provider::Postgresql, 7).unwrap_err();
+    let error: String = errors
+        .iter()
+        .map(|e| format!("{} {}\n", e.message, e.help.as_deref().unwrap_or_default()))
+        .collect();
+    for part in [
+        "Account.level",
+        "not Prisma identifiers",
+        "sql_type = \"TEXT\"",
+    ] {
+        assert!(error.contains(part), "{part}: {error}");
+    }
+    let text = std::fs::read_to_string(root().join("fixtures/kitchen-sink/model.rs")).unwrap();
+    let fixed = text.replacen(
+        "#[auth(role, default = \"guest\", index)]",
+        "#[auth(role, default = \"guest\", index, sql_type = \"TEXT\")]",
+        1,
+    );
+    assert_ne!(fixed, text);
+    let model = checked_text("kitchen-sink", fixed);
+    let generated = emit_for(&model, Provider::Postgresql, 7).unwrap()[0]
+        .contents
+        .clone();
+    assert!(
+        generated.lines().any(|l| l.split_whitespace().eq([
+            "level",
+            "String",
+            "@default(\"guest\")"
+        ])),
+        "{generated}"
+    );
+    let case = Case {
+        name: "kitchen-sink postgresql, role as TEXT".into(),
+        version: 7,
+        generated,
+        app: app_models(Provider::Postgresql, 7),
+    };
+    let result = &validate(std::slice::from_ref(&case))[0];
+    assert_eq!(result["error"], Value::Null, "{result}");
 }

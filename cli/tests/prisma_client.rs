@@ -3,8 +3,10 @@
 //! `@prisma/adapter-pg`, `@prisma/adapter-mariadb`, `@prisma/adapter-better-sqlite3` 7.10.0,
 //! better-sqlite3 12, pinned, `npm ci`). For each case the client is generated offline from the
 //! generated `auth.prisma` (schema-engine download bypassed) and the adapter's whole flow runs:
-//! users by id, email and account, sessions with their user, update, link and unlink,
-//! verification tokens used once, and deleting a user removing its sessions and accounts. Cases:
+//! users by id, email and account, sessions with their user, update, link, get and unlink
+//! accounts, WebAuthn authenticators (`[sql] webauthn = true`: create, get, list, update the
+//! counter), verification tokens used once, and deleting a user removing its sessions, accounts
+//! and authenticators. Cases:
 //! the `prisma` preset on PostgreSQL, MariaDB and SQLite, and the `drizzle` preset (other table
 //! names, through `@@map`) on PostgreSQL and SQLite (epoch-millisecond timestamps, read with the
 //! SQLite adapter's `timestampFormat: "unixepoch-ms"`). What the runtime reads from rows Prisma
@@ -101,6 +103,7 @@ async fn migrate(d: Dialect, url: &str, sql: &str) {
 async fn run_case(fixture: &Path, preset: &str, d: Dialect) -> Value {
     let mut config = Config::default();
     config.sql.naming = preset.into();
+    config.sql.webauthn = true;
     config.prisma = Some(PrismaConfig {
         provider: Some(Provider::from(d)),
         ..PrismaConfig::default()
@@ -188,6 +191,20 @@ fn check_flow(r: &Value) {
     );
     assert_eq!(r["linkedAccount"]["expires_at"], 1_900_000_000, "a number");
     assert_eq!(r["getUserByAccount"]["id"], id);
+    assert_eq!(r["getAccount"]["userId"], id);
+    assert_eq!(r["getAccount"]["provider"], "github");
+    let authenticator = json!({
+        "credentialID": "cred-1", "userId": id, "providerAccountId": "gh-1",
+        "credentialPublicKey": "pk", "counter": 0, "credentialDeviceType": "singleDevice",
+        "credentialBackedUp": false, "transports": "usb,nfc",
+    });
+    assert_eq!(r["createdAuthenticator"], authenticator);
+    assert_eq!(r["getAuthenticator"], authenticator);
+    assert_eq!(r["getUnknownAuthenticator"], Value::Null);
+    let mut counted = authenticator;
+    counted["counter"] = json!(7);
+    assert_eq!(r["updatedCounter"], counted);
+    assert_eq!(r["listAuthenticators"], json!([counted]));
     assert_eq!(r["afterDeleteSession"], Value::Null);
     assert_eq!(r["createdToken"]["token"], "vt");
     assert_eq!(r["usedWrongIdentifier"], Value::Null);
@@ -196,11 +213,11 @@ fn check_flow(r: &Value) {
     assert_eq!(r["afterUnlink"], Value::Null);
     assert_eq!(
         r["beforeDelete"],
-        json!({"accounts": 1, "sessions": 1, "users": 1})
+        json!({"accounts": 1, "authenticators": 1, "sessions": 1, "users": 1})
     );
     assert_eq!(
         r["afterDelete"],
-        json!({"accounts": 0, "sessions": 0, "users": 0}),
+        json!({"accounts": 0, "authenticators": 0, "sessions": 0, "users": 0}),
         "deleting a user cascades"
     );
 }

@@ -79,7 +79,7 @@ pub(super) fn of_column(
             },
             None if p == Postgresql => {
                 return Err(format!(
-                    "the enum type `{name}` has values that are not Prisma identifiers, and a Prisma `String` cannot write a PostgreSQL enum column"
+                    "the enum type `{name}` has values that are not Prisma identifiers, and a Prisma `String` cannot write a PostgreSQL enum column: give the field `#[auth(sql_type = \"TEXT\")]`"
                 ))
             }
             None if p == Mysql => plain("String", Some("@db.VarChar(255)")),
