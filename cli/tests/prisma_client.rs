@@ -6,11 +6,10 @@
 //! users by id, email and account, sessions with their user, update, link, get and unlink
 //! accounts, WebAuthn authenticators (`[sql] webauthn = true`: create, get, list, update the
 //! counter), verification tokens used once, and deleting a user removing its sessions, accounts
-//! and authenticators. Cases:
-//! the `prisma` preset on PostgreSQL, MariaDB and SQLite, and the `drizzle` preset (other table
-//! names, through `@@map`) on PostgreSQL and SQLite (epoch-millisecond timestamps, read with the
-//! SQLite adapter's `timestampFormat: "unixepoch-ms"`). What the runtime reads from rows Prisma
-//! wrote is proven in `runtime/tests/prisma_sessions.rs`.
+//! and authenticators. Cases: the `prisma` and the `drizzle` preset (other table names, through
+//! `@@map`) on PostgreSQL, MariaDB and SQLite (`drizzle` on SQLite stores epoch milliseconds, read
+//! with the SQLite adapter's `timestampFormat: "unixepoch-ms"`). What the runtime reads from rows
+//! Prisma wrote is proven in `runtime/tests/prisma_sessions.rs`.
 
 mod common;
 
@@ -156,6 +155,7 @@ fn the_real_adapter_runs_its_flow_on_databases_migrated_by_authgen() {
         ("prisma", Dialect::Postgres),
         ("prisma", Dialect::Mysql),
         ("drizzle", Dialect::Postgres),
+        ("drizzle", Dialect::Mysql),
         ("drizzle", Dialect::Sqlite),
     ];
     for (preset, d) in cases {

@@ -10,8 +10,8 @@
 //! looks each session token up and must return the user exactly as the Prisma client returns
 //! it, typed as the seed model's `User` (`Role`, `Vec<Permission>`, `DateTime<Utc>`).
 //!
-//! Cases: the `prisma` preset on PostgreSQL, MariaDB and SQLite, and the `drizzle` preset
-//! (other table names, through `@@map`) on PostgreSQL and SQLite, where dates are integer epoch
+//! Cases: the `prisma` and the `drizzle` preset (other table names, through `@@map`) on
+//! PostgreSQL, MariaDB and SQLite; with `drizzle` on SQLite dates are integer epoch
 //! milliseconds (the SQLite driver adapter's `timestampFormat: "unixepoch-ms"`). On SQLite the
 //! test also checks the bytes Prisma stored: ISO-8601 with `+00:00`, or epoch milliseconds.
 
@@ -227,6 +227,11 @@ fn prisma_preset_on_sqlite() {
 #[test]
 fn drizzle_preset_on_postgres() {
     case(Dialect::Postgres, "drizzle");
+}
+
+#[test]
+fn drizzle_preset_on_mariadb() {
+    case(Dialect::Mysql, "drizzle");
 }
 
 #[test]
