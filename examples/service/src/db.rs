@@ -50,12 +50,35 @@ pub fn seed_model() -> authgen::Checked {
 /// assert!(schema.user_columns.iter().any(|c| c.wire == "permissions"));
 /// ```
 pub fn session_schema() -> SessionSchema {
-    match authgen::session_schema(&seed_model(), &authgen_config()) {
+    let mut schema = match authgen::session_schema(&seed_model(), &authgen_config()) {
         Ok(schema) => schema,
         Err(errors) => {
             let msgs: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
             panic!("the seed model has no session schema: {}", msgs.join("; "))
         }
+    };
+    // A `#[serde(skip)]` column (the password hash) is never read: it stays in the database.
+    if let Some(keys) = serde_keys() {
+        schema.user_columns.retain(|c| keys.contains(&c.wire));
+    }
+    schema
+}
+
+/// The keys serde writes for a `User` (every field but the `#[serde(skip)]` ones), or `None`
+/// when the sample row below no longer fits the model.
+///
+/// ```
+/// let keys = authgen_example_service::db::serde_keys().unwrap();
+/// assert!(keys.iter().any(|k| k == "createdAt"));
+/// ```
+pub fn serde_keys() -> Option<Vec<String>> {
+    let sample = serde_json::json!({
+        "id": "", "role": Role::User, "permissions": [], "createdAt": "1970-01-01T00:00:00Z"
+    });
+    let user: User = serde_json::from_value(sample).ok()?;
+    match serde_json::to_value(user).ok()? {
+        serde_json::Value::Object(map) => Some(map.into_iter().map(|(k, _)| k).collect()),
+        _ => None,
     }
 }
 

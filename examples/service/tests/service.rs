@@ -661,3 +661,24 @@ fn jwt_without_a_database_counts_no_users_and_secure_cookies_switch_the_name() {
     assert_eq!(service.get("/api/me", Some(&token)).status, 401);
     assert_eq!(service.get("/api/me", Some(&admin)).status, 401);
 }
+
+/// The lookup reads every user column serde reads, and nothing else (a `#[serde(skip)]` column,
+/// such as a password hash, stays in the database).
+#[test]
+fn the_session_lookup_reads_exactly_the_serde_fields() {
+    let all = authgen::session_schema(&seed_model(), &authgen_config()).unwrap();
+    let read = authgen_example_service::db::session_schema();
+    let keys = authgen_example_service::db::serde_keys().expect("the sample user");
+    let mut wires: Vec<&str> = read.user_columns.iter().map(|c| c.wire.as_str()).collect();
+    let mut want: Vec<&str> = keys.iter().map(String::as_str).collect();
+    wires.sort_unstable();
+    want.sort_unstable();
+    assert_eq!(wires, want);
+    for c in &all.user_columns {
+        assert_eq!(
+            read.user_columns.contains(c),
+            keys.contains(&c.wire),
+            "{c:?}"
+        );
+    }
+}
