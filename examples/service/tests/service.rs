@@ -35,7 +35,7 @@ const USER: Seeded = Seeded {
     name: "Uma User",
     email: "user@example.com",
     role: Role::User,
-    permissions: &[Permission::PostsRead],
+    permissions: &[],
 };
 const MODERATOR: Seeded = Seeded {
     id: "u-moderator",
