@@ -682,3 +682,29 @@ fn the_session_lookup_reads_exactly_the_serde_fields() {
         );
     }
 }
+
+/// A database that is not there: the service starts, answers 401 without a cookie, and 503 with
+/// `Retry-After` (never 500) for a session it cannot look up or a count it cannot make.
+#[test]
+fn a_missing_database_file_is_503_not_a_crash() {
+    let (path, url) = authgen_testkit::db::sqlite_file("svc_missing");
+    let url = url.replace("?mode=rwc", "");
+    let service = Service::start(&[
+        ("AUTH_SECRET", SECRET),
+        ("AUTH_STRATEGY", "database"),
+        ("DATABASE_URL", &url),
+    ]);
+    assert_health(&service, "database");
+    assert_eq!(service.get("/api/me", None).status, 401);
+    assert_unavailable(&service.get("/api/me", Some("a-session-token")));
+    assert!(!path.exists(), "the service created {}", path.display());
+    drop(service);
+
+    let service = Service::start(&[("AUTH_SECRET", SECRET), ("DATABASE_URL", &url)]);
+    assert_me(&service, &mint(&ADMIN), &ADMIN, "jwt");
+    assert_unavailable(&service.get("/api/admin/stats", Some(&mint(&ADMIN))));
+    assert_eq!(
+        service.get("/api/admin/stats", Some(&mint(&USER))).status,
+        403
+    );
+}
