@@ -418,39 +418,10 @@ fn assert_unavailable(a: &Answer) {
     assert!(after > 0);
 }
 
-#[test]
-fn jwt_sessions() {
-    let (db, dir) = Db::new("svc_jwt");
-    let service = start("jwt", &db, &dir);
-    assert_health(&service, "jwt");
-    for u in SEEDED {
-        db.insert_user(u);
-    }
-    let tokens = SEEDED.map(mint);
-    let tokens = [tokens[0].as_str(), tokens[1].as_str(), tokens[2].as_str()];
-    assert_matrix(&service, tokens, "jwt", 3);
-    assert_bad_posts(&service, tokens);
-
-    // The count is the table's: one more row, one more user.
-    db.exec(r#"INSERT INTO "User" ("id") VALUES ('u-extra')"#, &[]);
-    assert_eq!(
-        service.get("/api/admin/stats", Some(tokens[2])).json()["users"],
-        4
-    );
-
-    // Permissions, not roles, open POST /api/posts.
-    let mut plain_writer = claims(&USER);
-    plain_writer["permissions"] = json!(["posts:write"]);
-    let t = verifier().encode(&plain_writer).unwrap();
-    assert_eq!(service.post(Some(&t), JSON, VALID_POST).status, 201);
-    let mut bare_admin = claims(&ADMIN);
-    bare_admin["permissions"] = json!([]);
-    let t = verifier().encode(&bare_admin).unwrap();
-    assert_eq!(service.post(Some(&t), JSON, VALID_POST).status, 403);
-    assert_eq!(service.get("/api/admin/stats", Some(&t)).status, 200);
-
+/// Tokens that are not a valid session of the seed's `Jwt`: 401 on every route.
+fn assert_refused_jwts(service: &Service, admin_token: &str) {
     let refused = [
-        tampered(tokens[2]),
+        tampered(admin_token),
         "not-a-token".to_owned(),
         // Another app's secret.
         Verifier::builder(NextAuthVersion::V5)
@@ -489,6 +460,40 @@ fn jwt_sessions() {
         }
         assert_eq!(service.post(Some(t), JSON, VALID_POST).status, 401);
     }
+}
+
+#[test]
+fn jwt_sessions() {
+    let (db, dir) = Db::new("svc_jwt");
+    let service = start("jwt", &db, &dir);
+    assert_health(&service, "jwt");
+    for u in SEEDED {
+        db.insert_user(u);
+    }
+    let tokens = SEEDED.map(mint);
+    let tokens = [tokens[0].as_str(), tokens[1].as_str(), tokens[2].as_str()];
+    assert_matrix(&service, tokens, "jwt", 3);
+    assert_bad_posts(&service, tokens);
+
+    // The count is the table's: one more row, one more user.
+    db.exec(r#"INSERT INTO "User" ("id") VALUES ('u-extra')"#, &[]);
+    assert_eq!(
+        service.get("/api/admin/stats", Some(tokens[2])).json()["users"],
+        4
+    );
+
+    // Permissions, not roles, open POST /api/posts.
+    let mut plain_writer = claims(&USER);
+    plain_writer["permissions"] = json!(["posts:write"]);
+    let t = verifier().encode(&plain_writer).unwrap();
+    assert_eq!(service.post(Some(&t), JSON, VALID_POST).status, 201);
+    let mut bare_admin = claims(&ADMIN);
+    bare_admin["permissions"] = json!([]);
+    let t = verifier().encode(&bare_admin).unwrap();
+    assert_eq!(service.post(Some(&t), JSON, VALID_POST).status, 403);
+    assert_eq!(service.get("/api/admin/stats", Some(&t)).status, 200);
+
+    assert_refused_jwts(&service, tokens[2]);
     // The `__Secure-` cookie is another cookie (and another key): not read on http.
     let secure = format!("__Secure-{COOKIE}={}", tokens[2]);
     assert_eq!(
