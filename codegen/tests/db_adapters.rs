@@ -271,3 +271,23 @@ fn drizzle_preset_ids_are_text_on_postgres() {
     );
     assert!(!sql.contains("UUID NOT NULL"), "{sql}");
 }
+
+/// docs/sql.md's claim: a new better-sqlite3 12 connection enforces foreign keys (and so
+/// `ON DELETE CASCADE`) before any pragma.
+#[test]
+fn better_sqlite3_enforces_foreign_keys_by_default() {
+    let dir = authgen_testkit::npm::ensure_installed(
+        &authgen_testkit::workspace_root().join("fixtures/adapters"),
+    );
+    let out = authgen_testkit::npm::node_ok(&dir, "sqlite-defaults.mjs", &[], b"", &[]);
+    let v: serde_json::Value = serde_json::from_str(out.trim()).expect("JSON");
+    assert!(v["version"].as_str().unwrap().starts_with("12."), "{v}");
+    assert_eq!(
+        (
+            v["foreignKeys"].as_i64(),
+            v["childrenAfterCascade"].as_i64()
+        ),
+        (Some(1), Some(0)),
+        "{v}"
+    );
+}
