@@ -242,7 +242,9 @@ fn is_false(b: &bool) -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldRole {
-    /// The principal's role: the role enum, `Option` of it, or a list of it.
+    /// The principal's role: the role enum, `Option` of it, or a list of it; or a free-form
+    /// role, `String` or `Option<String>` (the field's type is [`Type::String`]), compared
+    /// exactly, with no hierarchy (see [`Field::is_free_form_role`]).
     Role,
     /// The principal's permissions: a list of the permission enum or of `String`.
     Permissions,
@@ -458,6 +460,21 @@ impl Model {
         self.first(ItemKind::Jwt)
     }
 
+    /// Whether a principal (user, session user, JWT) has a free-form role field
+    /// ([`Field::is_free_form_role`]): then the model has no role enum, and roles are strings
+    /// compared exactly.
+    ///
+    /// ```
+    /// use authgen_codegen::model::Model;
+    /// assert!(!Model::default().has_free_form_role());
+    /// ```
+    pub fn has_free_form_role(&self) -> bool {
+        self.items
+            .iter()
+            .filter(|i| i.kind.is_principal())
+            .any(|i| i.fields().iter().any(Field::is_free_form_role))
+    }
+
     /// The item named `name`.
     pub fn get(&self, name: &str) -> Option<&Item> {
         self.items.iter().find(|i| i.name == name)
@@ -498,6 +515,24 @@ impl Item {
         self.ext_trait
             .clone()
             .unwrap_or_else(|| format!("{}Ext", self.name))
+    }
+}
+
+impl Field {
+    /// Whether this is a free-form role: the role field, typed `String` or `Option<String>`
+    /// rather than by a role enum. Its roles are plain strings compared exactly.
+    ///
+    /// ```
+    /// use authgen_codegen::frontend::source::{parse_sources, Source};
+    /// use authgen_codegen::model::FieldRole;
+    /// let src = "#[derive(AuthUser)] struct User { id: String, role: Option<String> }";
+    /// let model = parse_sources(&[Source { name: "m.rs".into(), text: src.into() }]).unwrap();
+    /// let role = model.user().unwrap().field_with_role(FieldRole::Role).unwrap();
+    /// assert!(role.is_free_form_role());
+    /// assert!(model.has_free_form_role());
+    /// ```
+    pub fn is_free_form_role(&self) -> bool {
+        self.role == Some(FieldRole::Role) && self.ty == Type::String
     }
 }
 

@@ -183,13 +183,13 @@ fn the_role_shape_has_one_wording() {
 #[derive(AuthUser)]
 struct User {
     id: String,
-    role: String,
+    role: u32,
 }
 "#;
     insta::assert_snapshot!(diagnostics(src), @r"
-    m.rs:5:11: error: the role field `User.role` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>` of a role enum `R` (derive AuthRole); if this field is not the role, name the role field with #[auth(role)]
+    m.rs:5:11: error: the role field `User.role` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>` of a role enum `R` (derive AuthRole), or `String` / `Option<String>` for a free-form role; if this field is not the role, mark it #[auth(role = false)] (or name the role field with #[auth(role)])
       |
-    5 |     role: String,
+    5 |     role: u32,
       |           ^
     ");
 }

@@ -3,7 +3,7 @@ use authgen::AuthUser;
 #[derive(AuthUser)]
 struct User {
     id: String,
-    role: String,
+    role: u32,
 }
 
 fn main() {}

@@ -400,8 +400,10 @@ pub fn auth_container(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthContainer {
 /// A field's `#[auth(...)]`. Each option remembers its span, for errors about where it applies.
 #[derive(Default)]
 pub struct AuthField {
-    /// `role`.
+    /// `role` (or `role = true`).
     pub role: Option<Span>,
+    /// `role = false`: a field named `role` that is an ordinary field, with no role semantics.
+    pub not_role: Option<Span>,
     /// `permissions`.
     pub permissions: Option<Span>,
     /// `user`.
@@ -439,6 +441,36 @@ fn flag(cx: &Ctxt, slot: &mut Option<Span>, meta: &ParseNestedMeta, name: &str) 
         cx.error_spanned_by(&meta.path, format!("duplicate `{name}` attribute"));
     } else {
         *slot = Some(meta.path.span());
+    }
+    Ok(())
+}
+
+/// `role`, `role = true` or `role = false`.
+fn role_flag(cx: &Ctxt, out: &mut AuthField, meta: &ParseNestedMeta) -> syn::Result<()> {
+    if !meta.input.peek(Token![=]) {
+        return flag(cx, &mut out.role, meta, "role");
+    }
+    let span = meta.path.span();
+    let expr: Expr = meta.value()?.parse()?;
+    let Expr::Lit(ExprLit {
+        lit: Lit::Bool(b), ..
+    }) = &expr
+    else {
+        cx.error_spanned_by(
+            &expr,
+            "`role` takes no value, or `true` / `false`: `#[auth(role = false)]` makes a field named `role` an ordinary field",
+        );
+        return Ok(());
+    };
+    let slot = if b.value {
+        &mut out.role
+    } else {
+        &mut out.not_role
+    };
+    if slot.is_some() {
+        cx.error_spanned_by(&meta.path, "duplicate `role` attribute");
+    } else {
+        *slot = Some(span);
     }
     Ok(())
 }
@@ -503,7 +535,7 @@ pub fn auth_field(cx: &Ctxt, attrs: &[syn::Attribute]) -> AuthField {
     each_meta(cx, attrs, "auth", |meta| {
         let span = meta.path.span();
         match key(&meta).as_str() {
-            "role" => flag(cx, &mut out.role, &meta, "role")?,
+            "role" => role_flag(cx, &mut out, &meta)?,
             "permissions" => flag(cx, &mut out.permissions, &meta, "permissions")?,
             "user" => flag(cx, &mut out.user, &meta, "user")?,
             "unique" => flag(cx, &mut out.unique, &meta, "unique")?,

@@ -152,6 +152,7 @@ pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic
             ));
         }
     }
+    check_free_form_roles(model, &mut errors);
     for item in &model.items {
         for field in item.fields() {
             check_field(model, item, field, unmarked, &mut errors);
@@ -163,6 +164,29 @@ pub fn check_model(model: &Model, unmarked: &BTreeSet<String>) -> Vec<Diagnostic
         }
     }
     errors
+}
+
+/// Roles are either a role enum's or free-form strings, never both: a free-form role field in a
+/// model with a role enum is an error at the field's type.
+fn check_free_form_roles(model: &Model, errors: &mut Vec<Diagnostic>) {
+    let Some(role) = model.role() else { return };
+    for item in model.items.iter().filter(|i| i.kind.is_principal()) {
+        for f in item.fields().iter().filter(|f| f.is_free_form_role()) {
+            errors.push(
+                Diagnostic::new(
+                    f.ty_loc.clone().or_else(|| f.loc.clone()),
+                    format!(
+                        "the role field `{}.{}` is a free-form string, but the model has the role enum `{}`: a model's roles are the enum's or free-form strings, not both",
+                        item.name, f.name, role.name
+                    ),
+                )
+                .note(format!(
+                    "type the field `{}` (or `Option<{}>`), or mark it #[auth(role = false)] to make it an ordinary field",
+                    role.name, role.name
+                )),
+            );
+        }
+    }
 }
 
 /// A struct flattened into itself, directly or through others, has no finite set of keys.
@@ -276,10 +300,15 @@ fn role_word(role: FieldRole) -> &'static str {
 /// The one wording of the shape rule of a special field.
 pub(crate) fn special_shape_message(owner: &str, f: &Field, role: FieldRole) -> String {
     match role {
-        FieldRole::Role => format!(
-            "the role field `{owner}.{}` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>` of a role enum `R` (derive AuthRole){}",
+        FieldRole::Role if is_string_list(&f.ty) => format!(
+            "the role field `{owner}.{}` is a list of strings: a free-form role is one `String` or `Option<String>`, compared exactly; for several roles use `Vec<R>` of a role enum `R` (derive AuthRole){}",
             f.name,
-            if f.name == "role" { "; if this field is not the role, name the role field with #[auth(role)]" } else { "" }
+            not_the_role_hint(f)
+        ),
+        FieldRole::Role => format!(
+            "the role field `{owner}.{}` must be `R`, `Option<R>`, `Vec<R>` or `Option<Vec<R>>` of a role enum `R` (derive AuthRole), or `String` / `Option<String>` for a free-form role{}",
+            f.name,
+            not_the_role_hint(f)
         ),
         FieldRole::Permissions => format!(
             "the permissions field `{owner}.{}` must be `Vec<P>` or `Option<Vec<P>>` of a permission enum `P` (derive AuthPermission), or `Vec<String>`",
@@ -289,11 +318,24 @@ pub(crate) fn special_shape_message(owner: &str, f: &Field, role: FieldRole) -> 
     }
 }
 
+fn is_string_list(ty: &Type) -> bool {
+    matches!(ty, Type::List { of } if **of == Type::String)
+}
+
+fn not_the_role_hint(f: &Field) -> &'static str {
+    if f.name == "role" {
+        "; if this field is not the role, mark it #[auth(role = false)] (or name the role field with #[auth(role)])"
+    } else {
+        ""
+    }
+}
+
 /// The shape error of a special field, judged on the model (see [`special_shape_message`]).
 pub(crate) fn special_shape_error(owner: &str, f: &Field, role: FieldRole) -> Option<String> {
     let named = |t: &Type| matches!(t, Type::Named { .. });
     let ok = match (role, &f.ty) {
         (FieldRole::Role, Type::List { of }) => named(of),
+        (FieldRole::Role, Type::String) => true,
         (FieldRole::Role, t) | (FieldRole::User, t) => named(t),
         (FieldRole::Permissions, Type::List { of }) => named(of) || **of == Type::String,
         (FieldRole::Permissions, _) => false,

@@ -361,13 +361,19 @@ fn field_role(
             "a field can be only one of `role`, `permissions` and `user`",
         );
     }
+    if let (Some(_), Some(off)) = (a.role, a.not_role) {
+        cx.error_at(
+            off,
+            "`role = false` contradicts `role` on the same field: keep one",
+        );
+    }
     if a.role.is_some() && kind.is_principal() {
         Some(FieldRole::Role)
     } else if a.permissions.is_some() && kind.is_principal() {
         Some(FieldRole::Permissions)
     } else if a.user.is_some() && kind == ItemKind::Session {
         Some(FieldRole::User)
-    } else if kind.is_principal() && !explicit.role && name == "role" {
+    } else if kind.is_principal() && !explicit.role && name == "role" && a.not_role.is_none() {
         Some(FieldRole::Role)
     } else if kind.is_principal() && !explicit.permissions && name == "permissions" {
         Some(FieldRole::Permissions)
@@ -527,8 +533,9 @@ fn check_presence(
 }
 
 /// Whether the Rust type of a role or permissions field is one the generated code reads: the
-/// model cannot tell `Box<R>` from `R`, so this looks at the tokens.
-fn readable_shape(ty: &syn::Type) -> bool {
+/// model cannot tell `Box<R>` from `R` (nor `char` or `Box<str>` from `String`), so this looks at
+/// the tokens. A free-form role is exactly `String` or `Option<String>`.
+fn readable_shape(ty: &syn::Type, free_form: bool) -> bool {
     fn outer(ty: &syn::Type) -> Option<(String, Option<&syn::Type>)> {
         let syn::Type::Path(p) = ty else { return None };
         let seg = p.path.segments.last()?;
@@ -546,6 +553,7 @@ fn readable_shape(ty: &syn::Type) -> bool {
         inner = arg;
     }
     match outer(inner) {
+        Some((name, _)) if free_form => name == "String",
         Some((name, Some(_))) => name == "Vec",
         Some((name, None)) => !matches!(name.as_str(), "Box" | "Arc" | "Rc"),
         None => false,
@@ -680,7 +688,8 @@ fn check_struct(cx: &Ctxt, c: &mut Container) {
         };
         let message = if role != FieldRole::User && f.ts_type.is_some() {
             Some(super::check::special_ts_type_message(role))
-        } else if role != FieldRole::User && !readable_shape(&c.fields[i].ty) {
+        } else if role != FieldRole::User && !readable_shape(&c.fields[i].ty, f.is_free_form_role())
+        {
             Some(super::check::special_shape_message(owner, f, role))
         } else {
             super::check::special_shape_error(owner, f, role)
