@@ -36,22 +36,6 @@ pub struct User {
 }
 "#;
 
-/// Auth.js's custom-model mode: a plain string `role` (`"admin"`) and a `phone`.
-const CUSTOM_MODEL: &str = r#"
-#[derive(AuthUser, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct User {
-    pub id: String,
-    pub name: Option<String>,
-    pub email: Option<String>,
-    pub email_verified: Option<DateTime<Utc>>,
-    pub image: Option<String>,
-    #[serde(rename = "role")]
-    pub app_role: Option<String>,
-    pub phone: Option<String>,
-}
-"#;
-
 /// A model of one migration step.
 #[derive(Clone, Copy)]
 enum Step {
@@ -59,6 +43,8 @@ enum Step {
     Json(&'static str),
     /// Rust source.
     Rust(&'static str),
+    /// `fixtures/<name>/model.rs`.
+    Fixture(&'static str),
 }
 
 fn schema_of(step: Step, config: &Config) -> Schema {
@@ -72,6 +58,8 @@ fn schema_of(step: Step, config: &Config) -> Schema {
             .unwrap_or_else(|e| panic!("model: {e:?}"));
             schema::build(&checked, config).unwrap_or_else(|e| panic!("schema errors: {e:?}"))
         }
+        Step::Fixture(name) => schema::build(&fixture_model(name), config)
+            .unwrap_or_else(|e| panic!("schema errors: {e:?}")),
     }
 }
 
@@ -88,8 +76,8 @@ struct Flow {
 impl Flow {
     fn label(&self) -> String {
         let kind = match self.steps.last() {
-            Some(Step::Rust(m)) if *m == PLAIN_MODEL => "plain",
-            Some(Step::Rust(_)) => "custom",
+            Some(Step::Rust(_)) => "plain",
+            Some(Step::Fixture(_)) => "custom",
             _ => "enum",
         };
         format!(
@@ -170,7 +158,8 @@ const ENUM_EVOLVED: &[Step] = &[
     Step::Json("custom/model.json"),
 ];
 const PLAIN: &[Step] = &[Step::Rust(PLAIN_MODEL)];
-const CUSTOM: &[Step] = &[Step::Rust(CUSTOM_MODEL)];
+/// Auth.js's custom-model mode: a free-form `role: Option<String>` (`"admin"`) and a `phone`.
+const CUSTOM: &[Step] = &[Step::Fixture("custom-role")];
 
 const ENUM_ENV: &[(&str, &str)] = &[("EXPECT_ROLE", "USER")];
 const EXACT_ENV: &[(&str, &str)] = &[("EXACT", "1")];
