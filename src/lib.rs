@@ -30,14 +30,15 @@ pub use authgen_macros::{
     AuthJwt, AuthPermission, AuthRole, AuthSession, AuthSessionUser, AuthType, AuthUser,
 };
 pub use authgen_runtime as runtime;
-pub use authgen_runtime::{HasPermissions, HasRole, ParseEnumError, Permission, Role};
+pub use authgen_runtime::{HasPermissions, HasRole, HasRoleName, ParseEnumError, Permission, Role};
 
 /// The traits that carry the helpers: `use authgen::prelude::*;` brings `has_role`,
-/// `has_permission`, `has_any_permission` and `has_all_permissions` into scope. The `is_<role>()`
+/// `has_role_name` / `has_any_role_name` (free-form string roles), `has_permission`,
+/// `has_any_permission` and `has_all_permissions` into scope. The `is_<role>()`
 /// checks come from the extension trait `#[derive(AuthRole)]` generates next to the role enum
 /// (`RoleExt` for `enum Role`).
 pub mod prelude {
-    pub use authgen_runtime::{HasPermissions, HasRole, Permission, Role};
+    pub use authgen_runtime::{HasPermissions, HasRole, HasRoleName, Permission, Role};
 }
 
 #[cfg(feature = "export")]

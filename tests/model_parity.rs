@@ -15,6 +15,10 @@ mod kitchen_sink;
 #[allow(dead_code)]
 mod blog;
 
+#[path = "../fixtures/custom-role/model.rs"]
+#[allow(dead_code)]
+mod custom_role;
+
 #[path = "../fixtures/workspace/model.rs"]
 #[allow(dead_code)]
 mod workspace;
@@ -148,5 +152,15 @@ fn kitchen_sink_helpers() {
     assert_eq!(
         serde_json::to_value(Staff::WorkspaceOwner).unwrap(),
         "owner"
+    );
+}
+
+#[test]
+fn custom_role_models_are_identical() {
+    use custom_role::*;
+    let derived = authgen::model![User, Session, SessionUser, Jwt];
+    assert_eq!(
+        derived.to_json(),
+        cli_model("fixtures/custom-role/model.rs")
     );
 }

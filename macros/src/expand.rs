@@ -249,7 +249,7 @@ fn principal(c: &Container) -> TokenStream {
     let mut out = TokenStream::new();
     // One impl per trait: a second role or permissions field was reported as an error.
     let mut seen = Vec::new();
-    for f in &c.fields {
+    for (f, model_field) in c.fields.iter().zip(c.item.fields()) {
         let member = &f.member;
         if let Some(role) = f.role {
             if seen.contains(&role) {
@@ -258,6 +258,9 @@ fn principal(c: &Container) -> TokenStream {
             seen.push(role);
         }
         match f.role {
+            Some(FieldRole::Role) if model_field.is_free_form_role() => {
+                out.extend(role_name_impl(c, f));
+            }
             Some(FieldRole::Role) => {
                 let Some(leaf) = f.named.first() else {
                     continue;
@@ -327,6 +330,11 @@ fn principal(c: &Container) -> TokenStream {
                         fn has_subject(&self) -> bool { #krate::HasRole::has_subject(&self.#member) }
                     }
                     #[automatically_derived]
+                    impl #krate::HasRoleName for #ident where for<'__authgen> #user: #krate::HasRoleName {
+                        fn role_name(&self) -> ::core::option::Option<&str> { #krate::HasRoleName::role_name(&self.#member) }
+                        fn has_role_subject(&self) -> bool { #krate::HasRoleName::has_role_subject(&self.#member) }
+                    }
+                    #[automatically_derived]
                     impl #krate::HasPermissions for #ident where for<'__authgen> #user: #krate::HasPermissions {
                         type Permission = <#user as #krate::HasPermissions>::Permission;
                         fn permissions(&self) -> &[Self::Permission] { #krate::HasPermissions::permissions(&self.#member) }
@@ -338,6 +346,25 @@ fn principal(c: &Container) -> TokenStream {
         }
     }
     out
+}
+
+/// `HasRoleName` for a free-form role field (`String` or `Option<String>`: the front end refused
+/// every other type).
+fn role_name_impl(c: &Container, f: &authgen_codegen::frontend::ast::Field) -> TokenStream {
+    let krate = &c.krate;
+    let ident = &c.ident;
+    let member = &f.member;
+    let value = if f.optional {
+        quote! { ::core::option::Option::as_deref(&self.#member) }
+    } else {
+        quote! { ::core::option::Option::Some(::core::ops::Deref::deref(&self.#member)) }
+    };
+    quote! {
+        #[automatically_derived]
+        impl #krate::HasRoleName for #ident {
+            fn role_name(&self) -> ::core::option::Option<&str> { #value }
+        }
+    }
 }
 
 /// Compile-time checks that every named type a field uses is an authgen type, spanned at the

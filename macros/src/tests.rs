@@ -62,3 +62,13 @@ fn errors_still_emit_stub_impls() {
     assert!(code.contains("compile_error"), "{code}");
     assert!(code.contains("impl :: authgen :: Role for Role"), "{code}");
 }
+
+#[test]
+fn custom_role_expansions() {
+    let all = expand_fixture("custom-role");
+    assert_eq!(all.len(), 4);
+    for (name, code) in all {
+        assert!(!code.contains("compile_error"), "{name}: {code}");
+        insta::assert_snapshot!(format!("custom_role_{name}"), code);
+    }
+}

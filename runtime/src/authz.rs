@@ -143,6 +143,68 @@ pub trait HasRole {
     }
 }
 
+/// A subject with a free-form role: a plain string such as `"admin"`, compared exactly, with no
+/// hierarchy.
+///
+/// The derives implement it for a principal whose role field is `String` or `Option<String>`
+/// (instead of a role enum: then they implement [`HasRole`]), and for a session whose `user` has
+/// one. It is implemented here for references, `Box`/`Arc`/`Rc` and `Option`s of such subjects,
+/// where `None` never has a role.
+///
+/// ```
+/// use authgen_runtime::HasRoleName;
+/// struct User { role: Option<String> }
+/// impl HasRoleName for User {
+///     fn role_name(&self) -> Option<&str> { self.role.as_deref() }
+/// }
+///
+/// let admin = User { role: Some("admin".into()) };
+/// assert!(admin.has_role_name("admin"));
+/// assert!(!admin.has_role_name("Admin"));           // exact: no case folding
+/// assert!(!admin.has_role_name("member"));          // and no hierarchy
+/// assert!(admin.has_any_role_name(&["editor", "admin"]));
+/// assert!(!User { role: None }.has_role_name("admin"));
+/// assert!(Some(&admin).has_role_name("admin"));
+/// assert!(!None::<&User>.has_role_name("admin"));
+/// ```
+pub trait HasRoleName {
+    /// The subject's role, or `None` when it has none.
+    fn role_name(&self) -> Option<&str>;
+
+    /// Whether the subject's role is exactly `role`.
+    fn has_role_name(&self, role: &str) -> bool {
+        self.role_name() == Some(role)
+    }
+
+    /// Whether the subject's role is exactly one of `roles` (false for an empty list).
+    ///
+    /// ```
+    /// use authgen_runtime::HasRoleName;
+    /// struct Claims(&'static str);
+    /// impl HasRoleName for Claims { fn role_name(&self) -> Option<&str> { Some(self.0) } }
+    /// assert!(Claims("editor").has_any_role_name(&["admin", "editor"]));
+    /// assert!(!Claims("editor").has_any_role_name(&[]));
+    /// ```
+    fn has_any_role_name(&self, roles: &[&str]) -> bool {
+        self.role_name().is_some_and(|mine| roles.contains(&mine))
+    }
+
+    /// Whether there is a subject at all: false only for `None`, so that a guard can tell "no
+    /// session" (401) from "no role" (403). (Named apart from [`HasRole::has_subject`] and
+    /// [`HasPermissions::is_present`] so that method calls stay unambiguous.)
+    ///
+    /// ```
+    /// use authgen_runtime::HasRoleName;
+    /// struct Claims;
+    /// impl HasRoleName for Claims { fn role_name(&self) -> Option<&str> { None } }
+    /// assert!(Claims.has_role_subject());
+    /// assert!(!None::<Claims>.has_role_subject());
+    /// ```
+    fn has_role_subject(&self) -> bool {
+        true
+    }
+}
+
 /// A subject that may carry permissions.
 ///
 /// Permissions are compared exactly: there is no wildcard and no hierarchy.
@@ -216,6 +278,14 @@ macro_rules! forward {
                 (**self).has_subject()
             }
         }
+        impl<T: HasRoleName + ?Sized> HasRoleName for $ty {
+            fn role_name(&self) -> Option<&str> {
+                (**self).role_name()
+            }
+            fn has_role_subject(&self) -> bool {
+                (**self).has_role_subject()
+            }
+        }
         impl<T: HasPermissions + ?Sized> HasPermissions for $ty {
             type Permission = T::Permission;
             fn permissions(&self) -> &[T::Permission] {
@@ -236,6 +306,15 @@ impl<T: HasRole> HasRole for Option<T> {
     }
     fn has_subject(&self) -> bool {
         self.as_ref().is_some_and(HasRole::has_subject)
+    }
+}
+
+impl<T: HasRoleName> HasRoleName for Option<T> {
+    fn role_name(&self) -> Option<&str> {
+        self.as_ref().and_then(HasRoleName::role_name)
+    }
+    fn has_role_subject(&self) -> bool {
+        self.as_ref().is_some_and(HasRoleName::has_role_subject)
     }
 }
 
@@ -307,3 +386,59 @@ impl fmt::Display for ParseEnumError {
 }
 
 impl std::error::Error for ParseEnumError {}
+
+#[cfg(test)]
+mod tests {
+    use super::HasRoleName;
+
+    struct User {
+        role: Option<String>,
+    }
+
+    impl HasRoleName for User {
+        fn role_name(&self) -> Option<&str> {
+            self.role.as_deref()
+        }
+    }
+
+    fn user(role: Option<&str>) -> User {
+        User {
+            role: role.map(String::from),
+        }
+    }
+
+    #[test]
+    fn role_names_compare_exactly() {
+        let admin = user(Some("admin"));
+        assert!(admin.has_role_name("admin"));
+        for other in ["Admin", "ADMIN", "admin ", "", "member", "adm"] {
+            assert!(!admin.has_role_name(other), "{other:?}");
+        }
+        assert!(user(Some("")).has_role_name(""));
+        assert!(!user(None).has_role_name(""));
+    }
+
+    #[test]
+    fn any_role_name_needs_one_exact_match() {
+        let editor = user(Some("editor"));
+        assert!(editor.has_any_role_name(&["admin", "editor"]));
+        assert!(!editor.has_any_role_name(&["admin", "Editor"]));
+        assert!(!editor.has_any_role_name(&[]));
+        assert!(!user(None).has_any_role_name(&["admin"]));
+    }
+
+    #[test]
+    fn options_and_pointers_forward() {
+        let admin = user(Some("admin"));
+        assert!(Some(&admin).has_role_name("admin"));
+        assert!(Box::new(&admin).has_role_name("admin"));
+        assert!(std::sync::Arc::new(user(Some("admin"))).has_role_name("admin"));
+        assert!(std::rc::Rc::new(user(Some("admin"))).has_role_name("admin"));
+        assert!(!None::<&User>.has_role_name("admin"));
+        assert!(!None::<&User>.has_any_role_name(&["admin"]));
+        assert_eq!(Some(Some(&admin)).role_name(), Some("admin"));
+        assert!(Some(&user(None)).has_role_subject());
+        assert!(!None::<User>.has_role_subject());
+        assert!(!Some(None::<User>).has_role_subject());
+    }
+}

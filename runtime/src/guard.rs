@@ -29,7 +29,7 @@
 
 use std::fmt;
 
-use crate::authz::{HasPermissions, HasRole};
+use crate::authz::{HasPermissions, HasRole, HasRoleName};
 
 /// A guard refused the request.
 ///
@@ -130,6 +130,51 @@ pub fn role_at_least<S: HasRole + ?Sized>(subject: &S, role: S::Role) -> Result<
         return Err(GuardError::Unauthenticated);
     }
     if subject.has_role(role) {
+        Ok(())
+    } else {
+        Err(GuardError::Forbidden)
+    }
+}
+
+/// Passes when `subject`'s free-form role is exactly `role` (no hierarchy, no case folding); else
+/// [`GuardError::Forbidden`], or [`GuardError::Unauthenticated`] for an absent subject (`None`).
+///
+/// ```
+/// use authgen_runtime::{guard, HasRoleName};
+/// struct Claims(Option<String>);
+/// impl HasRoleName for Claims { fn role_name(&self) -> Option<&str> { self.0.as_deref() } }
+///
+/// let admin = Claims(Some("admin".into()));
+/// assert!(guard::role_name(&admin, "admin").is_ok());
+/// assert_eq!(guard::role_name(&admin, "Admin").unwrap_err().status(), 403);
+/// assert_eq!(guard::role_name(&Claims(None), "admin").unwrap_err().status(), 403);
+/// assert_eq!(guard::role_name(&None::<Claims>, "admin").unwrap_err().status(), 401);
+/// ```
+pub fn role_name<S: HasRoleName + ?Sized>(subject: &S, role: &str) -> Result<(), GuardError> {
+    any_role_name(subject, &[role])
+}
+
+/// Passes when `subject`'s free-form role is exactly one of `roles`; else
+/// [`GuardError::Forbidden`] (always, for an empty list), or [`GuardError::Unauthenticated`] for
+/// an absent subject (`None`).
+///
+/// ```
+/// use authgen_runtime::{guard, HasRoleName};
+/// struct Claims(&'static str);
+/// impl HasRoleName for Claims { fn role_name(&self) -> Option<&str> { Some(self.0) } }
+///
+/// assert!(guard::any_role_name(&Claims("editor"), &["admin", "editor"]).is_ok());
+/// assert_eq!(guard::any_role_name(&Claims("member"), &["admin", "editor"]).unwrap_err().status(), 403);
+/// assert_eq!(guard::any_role_name(&None::<Claims>, &["admin"]).unwrap_err().status(), 401);
+/// ```
+pub fn any_role_name<S: HasRoleName + ?Sized>(
+    subject: &S,
+    roles: &[&str],
+) -> Result<(), GuardError> {
+    if !subject.has_role_subject() {
+        return Err(GuardError::Unauthenticated);
+    }
+    if subject.has_any_role_name(roles) {
         Ok(())
     } else {
         Err(GuardError::Forbidden)

@@ -1,8 +1,9 @@
 //! authgen's runtime: role and permission checks over the application's own types, and
 //! verification of NextAuth.js / Auth.js session tokens.
 //!
-//! - [`authz`]: the [`Role`], [`Permission`], [`HasRole`] and [`HasPermissions`] traits that
-//!   authgen's derives implement for the application's types.
+//! - [`authz`]: the [`Role`], [`Permission`], [`HasRole`], [`HasRoleName`] (free-form string
+//!   roles) and [`HasPermissions`] traits that authgen's derives implement for the application's
+//!   types.
 //! - [`guard`]: authenticated / role / permission checks with errors that map to 401 and 403.
 //! - Feature `jwt` (default): [`Verifier`] decodes and encodes next-auth v4 and v5 session
 //!   tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), [`cookie`] reads and writes the session
@@ -62,7 +63,7 @@ pub mod axum;
 #[cfg(feature = "db")]
 pub mod db;
 
-pub use authz::{HasPermissions, HasRole, ParseEnumError, Permission, Role};
+pub use authz::{HasPermissions, HasRole, HasRoleName, ParseEnumError, Permission, Role};
 pub use guard::GuardError;
 
 #[cfg(feature = "jwt")]

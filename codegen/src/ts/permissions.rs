@@ -110,13 +110,28 @@ fn render(model: &Model, header: &str) -> Result<String, Vec<Diagnostic>> {
     out.push_str(
         "/**\n * Roles, permissions and checks over next-auth sessions, JWTs and users. No dependencies:\n * import it on the server, at the edge or in the browser. The checks match the Rust helpers\n * (`authgen::runtime`) exactly; `null` and `undefined` never have access.\n *\n * @module\n */\n",
     );
-    out.push_str(&roles(model));
-    out.push_str(&roles_at_least(model));
+    let free_form = model.has_free_form_role();
+    if free_form {
+        out.push_str(FREE_FORM_ROLES);
+    } else {
+        out.push_str(&roles(model));
+        out.push_str(&roles_at_least(model));
+    }
     out.push_str(&permissions(model));
     out.push_str(&subjects(model));
     out.push_str(&narrowing(model));
-    out.push_str(&with_role(model));
-    out.push_str(CHECKS);
+    if free_form {
+        out.push_str(&with_role(model, FREE_FORM_ROLE_CLAIM));
+        out.push_str(FREE_FORM_ROLE_OF);
+        out.push_str(PERMISSIONS_OF);
+        out.push_str(FREE_FORM_HAS_ROLE);
+    } else {
+        out.push_str(&with_role(model, ENUM_ROLE_CLAIM));
+        out.push_str(RANKED_ROLES_OF);
+        out.push_str(PERMISSIONS_OF);
+        out.push_str(ENUM_HAS_ROLE);
+    }
+    out.push_str(PERMISSION_CHECKS);
     for (name, v) in &preds {
         out.push_str(&predicate(name, v));
     }
@@ -403,15 +418,38 @@ export type SignedIn<S> = S extends null | undefined
     )
 }
 
-/// `WithRole` (with its parts) and `WithPermission`.
-fn with_role(model: &Model) -> String {
-    let (key, _) = session_key(model);
-    format!(
-        r#"/** A role claim of type `T` after a check for `R`: a role at or above `R`; a list: not `null`. */
+/// `RoleClaim` of a role enum: the roles at or above the one checked for.
+const ENUM_ROLE_CLAIM: &str = r#"/** A role claim of type `T` after a check for `R`: a role at or above `R`; a list: not `null`. */
 type RoleClaim<T, R extends Role> = [NonNullable<T>] extends [readonly unknown[]]
   ? NonNullable<T>
   : T & RolesAtLeast[R];
+"#;
 
+/// `RoleClaim` of a free-form role: exactly the string checked for.
+const FREE_FORM_ROLE_CLAIM: &str = r#"/** A free-form role claim of type `T` after a check for `R`: exactly `R`, not `null`. */
+type RoleClaim<T, R extends Role> = NonNullable<T> & R;
+"#;
+
+/// `ROLES` and `Role` of a model whose roles are free-form strings.
+const FREE_FORM_ROLES: &str = r#"
+/** Every role: the model's roles are free-form strings (no role enum), compared exactly. */
+export const ROLES: readonly string[] = [];
+
+/** A role: a free-form string, compared exactly (no hierarchy, no case folding). */
+export type Role = string;
+"#;
+
+/// `WithRole` (with its parts, after `role_claim`) and `WithPermission`.
+fn with_role(model: &Model, role_claim: &str) -> String {
+    let (key, _) = session_key(model);
+    let doc = if model.has_free_form_role() {
+        "its role claim exactly `R`\n * (after `hasRole(session, \"admin\")`, `session.{key}.role` is `\"admin\"`)"
+    } else {
+        "its role claim one of\n * `RolesAtLeast[R]` (after `isAdmin(session)`, `session.{key}.role` is `\"ADMIN\"`)"
+    };
+    let doc = doc.replace("{key}", &key);
+    format!(
+        r#"{role_claim}
 /** The principal `P`, with role claims under the keys `K`, after a check for `R`. */
 type PrincipalWithRole<P, K extends string, R extends Role> = P & {{
   [Q in K & DeclaredKeys<P>]: RoleClaim<Q extends keyof P ? P[Q] : never, R>;
@@ -425,8 +463,7 @@ type RoleMark<P, K extends string> = [K & DeclaredKeys<P>] extends [never]
     : CheckPassed;
 
 /**
- * What `hasRole(subject, role)` leaves of `S`: signed in, and its role claim one of
- * `RolesAtLeast[R]` (after `isAdmin(session)`, `session.{key}.role` is `"ADMIN"`).
+ * What `hasRole(subject, role)` leaves of `S`: signed in, and {doc}.
  */
 export type WithRole<S, R extends Role> = S extends null | undefined
   ? never
@@ -443,8 +480,8 @@ export type WithPermission<S> = SignedIn<S> & CheckPassed;
     )
 }
 
-/// The checks, the same for every model.
-const CHECKS: &str = r#"function rank(role: string): number {
+/// Reading the roles of a subject with a role enum (a role or a list of roles), by rank.
+const RANKED_ROLES_OF: &str = r#"function rank(role: string): number {
   return (ROLES as readonly string[]).indexOf(role);
 }
 
@@ -458,7 +495,17 @@ function rolesOf(subject: AuthSubject): readonly string[] {
   }
   return [];
 }
+"#;
 
+/// Reading the free-form role of a subject: one string, or none.
+const FREE_FORM_ROLE_OF: &str = r#"function roleOf(subject: AuthSubject): string | undefined {
+  const value = claim(subject, SESSION_ROLE_KEYS, ROLE_KEYS);
+  return typeof value === "string" ? value : undefined;
+}
+"#;
+
+/// Reading the permissions, and `isAuthenticated`: the same for every model.
+const PERMISSIONS_OF: &str = r#"
 function permissionsOf(subject: AuthSubject): readonly string[] {
   const value = claim(subject, SESSION_PERMISSION_KEYS, PERMISSION_KEYS);
   if (Array.isArray(value)) {
@@ -474,7 +521,10 @@ function permissionsOf(subject: AuthSubject): readonly string[] {
 export function isAuthenticated<S extends AuthSubject>(subject: S): subject is SignedIn<S> {
   return holderOf(subject) !== undefined;
 }
+"#;
 
+/// `hasRole` over a role enum: at least that role.
+const ENUM_HAS_ROLE: &str = r#"
 /**
  * Whether `subject` holds `role` or a role above it in the hierarchy. Narrows to
  * {@link WithRole}: the role claim becomes `RolesAtLeast[R]`.
@@ -486,7 +536,33 @@ export function hasRole<S extends AuthSubject, R extends Role>(subject: S, role:
   }
   return rolesOf(subject).some((mine) => rank(mine) >= wanted);
 }
+"#;
 
+/// `hasRole` and `hasAnyRole` over free-form roles: exact comparison.
+const FREE_FORM_HAS_ROLE: &str = r#"
+/**
+ * Whether `subject`'s role is exactly `role` (free-form: no hierarchy, no case folding). Narrows
+ * to {@link WithRole}: signed in, and the role claim becomes `R`.
+ */
+export function hasRole<S extends AuthSubject, R extends Role>(subject: S, role: R): subject is WithRole<S, R> {
+  return roleOf(subject) === role;
+}
+
+/**
+ * Whether `subject`'s role is exactly one of `roles` (false for an empty list). Narrows to
+ * {@link WithRole}: signed in, and the role claim becomes one of `R`.
+ */
+export function hasAnyRole<S extends AuthSubject, R extends Role>(
+  subject: S,
+  roles: readonly R[],
+): subject is WithRole<S, R> {
+  const mine = roleOf(subject);
+  return mine !== undefined && (roles as readonly string[]).includes(mine);
+}
+"#;
+
+/// The permission checks, the same for every model.
+const PERMISSION_CHECKS: &str = r#"
 /**
  * Whether `subject` holds `permission` (compared exactly: no wildcards, no hierarchy). Narrows to
  * a signed-in subject ({@link WithPermission}).
