@@ -140,6 +140,7 @@ pub fn session_schema(
         | ColType::Text
         | ColType::Varchar
         | ColType::Uuid
+        | ColType::UuidText
         | ColType::Enum { .. } => ValueKind::Text,
         ColType::Bool => ValueKind::Bool,
         ColType::SmallInt

@@ -78,7 +78,7 @@ pub struct CommonArgs {
     /// A SQL dialect: postgres, mysql or sqlite (repeatable; replaces `[sql] dialects`).
     #[arg(long = "dialect", value_name = "DIALECT")]
     pub dialects: Vec<Dialect>,
-    /// The table naming preset: pg-adapter, prisma or drizzle.
+    /// The table naming preset: pg-adapter, prisma, drizzle or kysely.
     #[arg(long, value_parser = preset_name)]
     pub naming: Option<String>,
     /// The migrations directory (default: `[sql] migrations_dir`).

@@ -16,7 +16,7 @@
 //!
 //! [sql]
 //! dialects = ["sqlite"]    # postgres, mysql, sqlite
-//! naming = "pg-adapter"    # pg-adapter, prisma, drizzle
+//! naming = "pg-adapter"    # pg-adapter, prisma, drizzle, kysely
 //! migrations_dir = "migrations"
 //! schema_dir = "schema"
 //! webauthn = false
@@ -161,8 +161,8 @@ pub use authgen_naming::Dialect;
 pub struct Sql {
     /// Dialects to generate for.
     pub dialects: Vec<Dialect>,
-    /// Table naming preset: `pg-adapter`, `prisma` or `drizzle` (checked when the file is read,
-    /// so an unknown name is located at its value).
+    /// Table naming preset: `pg-adapter`, `prisma`, `drizzle` or `kysely` (checked when the file
+    /// is read, so an unknown name is located at its value).
     #[serde(deserialize_with = "preset_name")]
     pub naming: String,
     /// Migrations directory; with several dialects, one sub-directory per dialect.

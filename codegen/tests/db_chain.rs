@@ -105,6 +105,13 @@ fn sqlite_prisma() {
     runtime().block_on(chain(Dialect::Sqlite, "prisma"));
 }
 
+/// The kysely preset: sessions keyed by their token, accounts by provider and account id, through
+/// SQLite's table rebuilds.
+#[test]
+fn sqlite_kysely() {
+    runtime().block_on(chain(Dialect::Sqlite, "kysely"));
+}
+
 #[test]
 fn sqlite_drizzle() {
     runtime().block_on(chain(Dialect::Sqlite, "drizzle"));

@@ -69,6 +69,9 @@ cycle_tests! {
     sqlite_pg_adapter: Dialect::Sqlite, "pg-adapter", false;
     sqlite_prisma_webauthn: Dialect::Sqlite, "prisma", true;
     sqlite_drizzle: Dialect::Sqlite, "drizzle", true;
+    postgres_kysely: Dialect::Postgres, "kysely", true;
+    mysql_kysely: Dialect::Mysql, "kysely", true;
+    sqlite_kysely: Dialect::Sqlite, "kysely", false;
 }
 
 /// The drizzle preset on SQLite stores timestamps as Drizzle's `timestamp_ms` columns do:

@@ -108,8 +108,13 @@ fn state_strategy(preset: &'static str) -> impl Strategy<Value = State> {
 }
 
 fn chain_strategy() -> impl Strategy<Value = Vec<State>> {
-    prop_oneof![Just("pg-adapter"), Just("prisma"), Just("drizzle")]
-        .prop_flat_map(|preset| prop::collection::vec(state_strategy(preset), 2..=4))
+    prop_oneof![
+        Just("pg-adapter"),
+        Just("prisma"),
+        Just("drizzle"),
+        Just("kysely")
+    ]
+    .prop_flat_map(|preset| prop::collection::vec(state_strategy(preset), 2..=4))
 }
 
 fn field(name: &str, ty: Value, nullable: bool, default: Option<Value>, index: u8) -> Value {

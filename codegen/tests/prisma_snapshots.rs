@@ -84,6 +84,25 @@ fn the_provider_defaults_to_the_one_sql_dialect() {
     );
 }
 
+/// The `kysely` preset has no account or session `id`, which Prisma's models have: refused, with
+/// the preset that serves Prisma in the help.
+#[test]
+fn kysely_preset_is_refused_naming_the_prisma_preset() {
+    let config = config("kysely", Provider::Postgresql, 7, false);
+    let errors = PrismaSchema.emit(&fixture("seed"), &config).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0].message.contains("`kysely`"), "{errors:?}");
+    assert!(
+        errors[0].notes.iter().any(|n| n.contains("no `id`")),
+        "{errors:?}"
+    );
+    assert!(errors[0]
+        .help
+        .as_deref()
+        .unwrap()
+        .contains("naming = \"prisma\""));
+}
+
 #[test]
 fn integer_ids_are_refused_naming_the_preset() {
     let config = config("pg-adapter", Provider::Postgresql, 7, false);

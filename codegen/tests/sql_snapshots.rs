@@ -19,7 +19,7 @@ const FIXTURES: [&str; 7] = [
     "evolution/v5.json",
     "evolution/v6.json",
 ];
-const PRESETS: [&str; 3] = ["pg-adapter", "prisma", "drizzle"];
+const PRESETS: [&str; 4] = ["pg-adapter", "prisma", "drizzle", "kysely"];
 
 fn snap_name(fixture: &str, d: Dialect, preset: &str) -> String {
     format!(

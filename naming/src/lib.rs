@@ -31,7 +31,7 @@ pub use dialect::Dialect;
 /// use authgen_naming::{IdKind, Preset, TableKind};
 /// let p: Preset = "drizzle".parse().unwrap();
 /// assert_eq!(p.table_name(TableKind::Session), "session");
-/// assert_eq!(p.id_kind(), IdKind::Uuid);
+/// assert_eq!(p.id_kind(), IdKind::UuidText);
 /// assert!("typeorm".parse::<Preset>().unwrap_err().contains("`typeorm`"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,13 +39,17 @@ pub enum Preset {
     /// `@auth/pg-adapter`: `users`, `accounts`, `sessions`, `verification_token`; integer ids the
     /// database generates (the adapter inserts without an id).
     PgAdapter,
-    /// `@auth/kysely-adapter` and Prisma's default models: `User`, `Account`, `Session`,
-    /// `VerificationToken`, `Authenticator`; UUID ids (the adapter supplies one for users only, so
-    /// every id column also has a database default).
+    /// Prisma's default models (`@auth/prisma-adapter`): `User`, `Account`, `Session`,
+    /// `VerificationToken`, `Authenticator`; UUID ids with a database default on users, accounts
+    /// and sessions.
     Prisma,
     /// Drizzle's default Auth.js tables: `user`, `account`, `session`, `verificationToken`,
-    /// `authenticator`; UUID ids with a database default.
+    /// `authenticator`; ids are text holding a UUID (a UUID default), as Drizzle's `text("id")`.
     Drizzle,
+    /// `@auth/kysely-adapter`'s own test schema: Prisma's table names, a UUID user id (with a
+    /// database default), and accounts and sessions without an `id` column (the adapter never
+    /// reads one; its `getSessionAndUser` returns a session without it).
+    Kysely,
 }
 
 /// How a preset's `id` columns are made.
@@ -61,6 +65,9 @@ pub enum IdKind {
     Serial,
     /// A UUID; the database makes one when none is given.
     Uuid,
+    /// A UUID kept in a text column (PostgreSQL `TEXT`), so that any string compares without a
+    /// cast error; the database makes one when none is given.
+    UuidText,
 }
 
 impl Preset {
@@ -68,9 +75,14 @@ impl Preset {
     ///
     /// ```
     /// # use authgen_naming::Preset;
-    /// assert_eq!(Preset::ALL.map(Preset::as_str), ["pg-adapter", "prisma", "drizzle"]);
+    /// assert_eq!(Preset::ALL.map(Preset::as_str), ["pg-adapter", "prisma", "drizzle", "kysely"]);
     /// ```
-    pub const ALL: [Preset; 3] = [Preset::PgAdapter, Preset::Prisma, Preset::Drizzle];
+    pub const ALL: [Preset; 4] = [
+        Preset::PgAdapter,
+        Preset::Prisma,
+        Preset::Drizzle,
+        Preset::Kysely,
+    ];
 
     /// The name used in `authgen.toml` and on the command line.
     ///
@@ -84,6 +96,7 @@ impl Preset {
             Preset::PgAdapter => "pg-adapter",
             Preset::Prisma => "prisma",
             Preset::Drizzle => "drizzle",
+            Preset::Kysely => "kysely",
         }
     }
 
@@ -102,11 +115,11 @@ impl Preset {
             (Preset::PgAdapter, Session) => "sessions",
             (Preset::PgAdapter, VerificationToken) => "verification_token",
             (Preset::PgAdapter, Authenticator) => "authenticators",
-            (Preset::Prisma, User) => "User",
-            (Preset::Prisma, Account) => "Account",
-            (Preset::Prisma, Session) => "Session",
-            (Preset::Prisma, VerificationToken) => "VerificationToken",
-            (Preset::Prisma, Authenticator) => "Authenticator",
+            (Preset::Prisma | Preset::Kysely, User) => "User",
+            (Preset::Prisma | Preset::Kysely, Account) => "Account",
+            (Preset::Prisma | Preset::Kysely, Session) => "Session",
+            (Preset::Prisma | Preset::Kysely, VerificationToken) => "VerificationToken",
+            (Preset::Prisma | Preset::Kysely, Authenticator) => "Authenticator",
             (Preset::Drizzle, User) => "user",
             (Preset::Drizzle, Account) => "account",
             (Preset::Drizzle, Session) => "session",
@@ -119,12 +132,34 @@ impl Preset {
     ///
     /// ```
     /// # use authgen_naming::{IdKind, Preset};
-    /// assert_eq!(Preset::Drizzle.id_kind(), IdKind::Uuid);
+    /// assert_eq!(Preset::Drizzle.id_kind(), IdKind::UuidText);
+    /// assert_eq!(Preset::Kysely.id_kind(), IdKind::Uuid);
     /// ```
     pub fn id_kind(self) -> IdKind {
         match self {
             Preset::PgAdapter => IdKind::Serial,
-            Preset::Prisma | Preset::Drizzle => IdKind::Uuid,
+            Preset::Prisma | Preset::Kysely => IdKind::Uuid,
+            Preset::Drizzle => IdKind::UuidText,
+        }
+    }
+
+    /// Whether the preset's table of `kind` has an `id` primary key: users always; accounts and
+    /// sessions except under `kysely` (keyed by provider and account id, and by the session
+    /// token); verification tokens and authenticators never.
+    ///
+    /// ```
+    /// # use authgen_naming::{Preset, TableKind};
+    /// assert!(Preset::Prisma.has_id(TableKind::Session));
+    /// assert!(!Preset::Kysely.has_id(TableKind::Session));
+    /// assert!(!Preset::Kysely.has_id(TableKind::Account));
+    /// assert!(Preset::Kysely.has_id(TableKind::User));
+    /// assert!(!Preset::Drizzle.has_id(TableKind::VerificationToken));
+    /// ```
+    pub fn has_id(self, kind: TableKind) -> bool {
+        match kind {
+            TableKind::User => true,
+            TableKind::Account | TableKind::Session => self != Preset::Kysely,
+            TableKind::VerificationToken | TableKind::Authenticator => false,
         }
     }
 }
@@ -143,7 +178,7 @@ impl FromStr for Preset {
             .find(|p| p.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "`{s}` is not a table naming preset: expected pg-adapter, prisma or drizzle"
+                    "`{s}` is not a table naming preset: expected pg-adapter, prisma, drizzle or kysely"
                 )
             })
     }

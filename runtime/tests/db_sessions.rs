@@ -1,7 +1,8 @@
 //! Database sessions on the real PostgreSQL, MariaDB and SQLite: the seed model's schema migrated
 //! by authgen, users and sessions written by the real Auth.js adapters (`@auth/pg-adapter` on
-//! PostgreSQL with the pg-adapter preset, `@auth/kysely-adapter` on all three with the prisma
-//! preset, `@auth/drizzle-adapter` on all three with the drizzle preset), read back by
+//! PostgreSQL with the pg-adapter preset, `@auth/kysely-adapter` on all three with the kysely
+//! preset (its own tables: sessions without an `id`) and with the prisma preset (Prisma's
+//! tables), `@auth/drizzle-adapter` on all three with the drizzle preset), read back by
 //! [`SessionStore`].
 
 mod db_support;
@@ -79,7 +80,7 @@ fn check_user(label: &str, got: &User, row: &RowUser, adapter: &AdapterUser) {
 }
 
 async fn scenario(adapter: &str, d: Dialect, preset: &'static str) {
-    let label = format!("dbs_{adapter}_{}", d.as_str());
+    let label = format!("dbs_{adapter}_{}_{}", preset.replace('-', ""), d.as_str());
     let db = Migrated::new(d, preset, &label).await;
     let written = tokio::task::block_in_place(|| write_sessions(adapter, &db));
     let pool = db.pool().await;
@@ -320,6 +321,21 @@ fn kysely_adapter_on_sqlite() {
 }
 
 #[test]
+fn kysely_adapter_on_postgres_kysely_preset() {
+    runtime().block_on(scenario("kysely", Dialect::Postgres, "kysely"));
+}
+
+#[test]
+fn kysely_adapter_on_mariadb_kysely_preset() {
+    runtime().block_on(scenario("kysely", Dialect::Mysql, "kysely"));
+}
+
+#[test]
+fn kysely_adapter_on_sqlite_kysely_preset() {
+    runtime().block_on(scenario("kysely", Dialect::Sqlite, "kysely"));
+}
+
+#[test]
 fn drizzle_adapter_on_postgres() {
     runtime().block_on(scenario("drizzle", Dialect::Postgres, "drizzle"));
 }
@@ -343,6 +359,7 @@ fn session_schema_from_the_seed_model() {
         ("pg-adapter", "users", "sessions"),
         ("prisma", "User", "Session"),
         ("drizzle", "user", "session"),
+        ("kysely", "User", "Session"),
     ] {
         let s = authgen::session_schema(&model, &config(Dialect::Postgres, preset)).unwrap();
         assert_eq!(

@@ -53,7 +53,9 @@ pub(super) fn of_column(
         (Serial, _) => return Err("an integer id has no Prisma type next-auth can use".into()),
         (Text, Mysql) if table.is_indexed(&column.name) => plain("String", Some("@db.VarChar(255)")),
         (Text, Mysql) => plain("String", Some("@db.Text")),
-        (Text, _) | (Varchar, Sqlite) | (Uuid, Sqlite) => plain("String", None),
+        (Text, _) | (Varchar, Sqlite) | (Uuid, Sqlite) | (UuidText, Postgresql | Sqlite) => {
+            plain("String", None)
+        }
         (Varchar, _) => plain("String", Some("@db.VarChar(255)")),
         (Bool, _) => plain("Boolean", None),
         (SmallInt, Sqlite) | (Int, _) => plain("Int", None),
@@ -68,7 +70,7 @@ pub(super) fn of_column(
         (Timestamp | TimestampMillis, Postgresql) => plain("DateTime", Some("@db.Timestamptz")),
         (Timestamp | TimestampMillis, _) => plain("DateTime", None),
         (Uuid, Postgresql) => plain("String", Some("@db.Uuid")),
-        (Uuid, Mysql) => plain("String", Some("@db.Char(36)")),
+        (Uuid | UuidText, Mysql) => plain("String", Some("@db.Char(36)")),
         (Json, _) | (TextList, Mysql | Sqlite) => plain("Json", None),
         (TextList, Postgresql) => plain("String[]", None),
         (Enum { name }, _) => match enums.get(name) {

@@ -124,6 +124,10 @@ pub enum ColType {
     TimestampMillis,
     /// A UUID.
     Uuid,
+    /// A UUID kept as text, Drizzle's `text("id")` ids: PostgreSQL `TEXT` (any string compares
+    /// with it, where a `UUID` column fails on `"invalid-user-id"`), MySQL `CHAR(36)`, SQLite
+    /// `TEXT`.
+    UuidText,
     /// Any JSON.
     Json,
     /// A list of strings (PostgreSQL `TEXT[]`, elsewhere JSON).
@@ -368,6 +372,7 @@ impl<'a> Ids<'a> {
         let (id_ty, ref_ty) = match names.preset.id_kind() {
             IdKind::Serial => (ColType::Serial, ColType::Int),
             IdKind::Uuid => (ColType::Uuid, ColType::Uuid),
+            IdKind::UuidText => (ColType::UuidText, ColType::UuidText),
         };
         Ids {
             names,
@@ -380,12 +385,53 @@ impl<'a> Ids<'a> {
         self.names.get(kind).to_owned()
     }
 
+    /// `columns`, led by the `id` column when the preset gives the table one, and the primary
+    /// key: `id`, else `natural_key`.
+    fn keyed(
+        &self,
+        kind: TableKind,
+        columns: Vec<Column>,
+        natural_key: &[&str],
+    ) -> (Vec<Column>, Vec<String>) {
+        if self.names.preset.has_id(kind) {
+            let mut all = vec![self.id()];
+            all.extend(columns);
+            (all, vec![c::ID.into()])
+        } else {
+            (columns, natural_key.iter().map(|&k| k.into()).collect())
+        }
+    }
+
+    /// A unique index on `columns` of `table`, unless they are its primary key.
+    fn unique_unless_key(
+        &self,
+        table: &str,
+        primary_key: &[String],
+        columns: &[&str],
+    ) -> Vec<Index> {
+        if primary_key
+            .iter()
+            .map(String::as_str)
+            .eq(columns.iter().copied())
+        {
+            return Vec::new();
+        }
+        let mut parts = vec![table];
+        parts.extend(columns);
+        parts.push("key");
+        vec![Index {
+            name: ident(&parts),
+            columns: columns.iter().map(|&c| c.into()).collect(),
+            unique: true,
+        }]
+    }
+
     /// The `id` column.
     fn id(&self) -> Column {
         let c = col(c::ID, self.id_ty.clone(), false);
         match self.names.preset.id_kind() {
             IdKind::Serial => c,
-            IdKind::Uuid => with_default(c, Default::Uuid),
+            IdKind::Uuid | IdKind::UuidText => with_default(c, Default::Uuid),
         }
     }
 
@@ -466,14 +512,14 @@ fn field_index(table: &str, field: &Field, column: &str) -> Option<Index> {
     })
 }
 
-/// The OAuth accounts table.
+/// The OAuth accounts table (keyed by `id`, or by provider and account id where the preset has
+/// no `id`).
 fn account_table(ids: &Ids<'_>) -> Table {
     let account_t = ids.table(TableKind::Account);
-    Table {
-        key: TableKind::Account.key().into(),
-        name: account_t.clone(),
-        columns: vec![
-            ids.id(),
+    let natural = ["provider", "providerAccountId"];
+    let (columns, primary_key) = ids.keyed(
+        TableKind::Account,
+        vec![
             ids.user_id(),
             col("type", ColType::Varchar, false),
             col("provider", ColType::Varchar, false),
@@ -486,35 +532,37 @@ fn account_table(ids: &Ids<'_>) -> Table {
             col("id_token", ColType::Text, true),
             col("session_state", ColType::Text, true),
         ],
-        primary_key: vec![c::ID.into()],
+        &natural,
+    );
+    Table {
+        key: TableKind::Account.key().into(),
+        name: account_t.clone(),
+        indexes: ids.unique_unless_key(&account_t, &primary_key, &natural),
+        columns,
+        primary_key,
         foreign_keys: vec![ids.user_fk(&account_t)],
-        indexes: vec![Index {
-            name: ident(&[&account_t, "provider", "providerAccountId", "key"]),
-            columns: vec!["provider".into(), "providerAccountId".into()],
-            unique: true,
-        }],
     }
 }
 
-/// The database sessions table.
+/// The database sessions table (keyed by `id`, or by the token where the preset has no `id`).
 fn session_table(ids: &Ids<'_>) -> Table {
     let session_t = ids.table(TableKind::Session);
-    Table {
-        key: TableKind::Session.key().into(),
-        name: session_t.clone(),
-        columns: vec![
-            ids.id(),
+    let (columns, primary_key) = ids.keyed(
+        TableKind::Session,
+        vec![
             col(c::SESSION_TOKEN, ColType::Varchar, false),
             ids.user_id(),
             col(c::EXPIRES, ColType::Timestamp, false),
         ],
-        primary_key: vec![c::ID.into()],
+        &[c::SESSION_TOKEN],
+    );
+    Table {
+        key: TableKind::Session.key().into(),
+        name: session_t.clone(),
+        indexes: ids.unique_unless_key(&session_t, &primary_key, &[c::SESSION_TOKEN]),
+        columns,
+        primary_key,
         foreign_keys: vec![ids.user_fk(&session_t)],
-        indexes: vec![Index {
-            name: ident(&[&session_t, c::SESSION_TOKEN, "key"]),
-            columns: vec![c::SESSION_TOKEN.into()],
-            unique: true,
-        }],
     }
 }
 
@@ -730,6 +778,7 @@ fn check_literal(ty: &ColType, v: &serde_json::Value, enums: &[EnumType]) -> Res
             ColType::Text
             | ColType::Varchar
             | ColType::Uuid
+            | ColType::UuidText
             | ColType::Timestamp
             | ColType::TimestampMillis,
             V::String(_),

@@ -173,6 +173,8 @@ impl SessionSchema {
     /// ```
     /// use authgen_runtime::{db::SessionSchema, naming::Preset};
     /// assert_eq!(SessionSchema::preset(Preset::Drizzle).user_table, "user");
+    /// // The Kysely adapter's sessions have no `id`: the lookup joins by `userId` only.
+    /// assert_eq!(SessionSchema::preset(Preset::Kysely).session_table, "Session");
     /// ```
     pub fn preset(preset: Preset) -> SessionSchema {
         let names = TableNames::new(preset, std::iter::empty::<(&str, &str)>())
