@@ -12,6 +12,8 @@
 //! - Feature `axum`: extractors and guards for axum 0.8 (module `axum`).
 //! - Features `postgres`, `mysql`, `sqlite` (each enables `db`): database sessions, the session
 //!   token looked up in the Auth.js tables in one round trip (module [`db`]).
+//! - Feature `redis`: revocations (by user, by token id) and cross-instance invalidation of the
+//!   session caches through Redis pub/sub (module `revoke`).
 //!
 //! With `default-features = false` the crate depends only on `authgen-naming` (plain data, no
 //! dependencies), re-exported as [`naming`].
@@ -62,6 +64,9 @@ pub mod axum;
 
 #[cfg(feature = "db")]
 pub mod db;
+
+#[cfg(feature = "redis")]
+pub mod revoke;
 
 pub use authz::{HasPermissions, HasRole, HasRoleName, ParseEnumError, Permission, Role};
 pub use guard::GuardError;

@@ -467,6 +467,21 @@ impl<U: DeserializeOwned + Clone> SessionStore<U> {
         }
     }
 
+    /// Drops the cached entry of the session whose token has this SHA-256: the hook for
+    /// cross-instance sign-out (feature `redis`: `RevocationsBuilder::on_session_revoked`).
+    ///
+    /// ```no_run
+    /// # #[cfg(feature = "sqlite")]
+    /// # fn run(store: authgen_runtime::db::SessionStore<serde_json::Value>, digest: [u8; 32]) {
+    /// store.invalidate_sha256(&digest);
+    /// # }
+    /// ```
+    pub fn invalidate_sha256(&self, digest: &[u8; 32]) {
+        if let Some(cache) = &self.cache {
+            cache.remove(digest);
+        }
+    }
+
     /// Empties the cache.
     ///
     /// ```no_run
