@@ -176,3 +176,26 @@ async fn pub_sub_resumes_after_a_restart() {
     .expect("the revocation reached b's cache after the restart");
     println!("after the restart: refused on the other instance in {latency:?}");
 }
+
+/// A restart between two checks costs no failed check: the dead connection is replaced and the
+/// command sent again at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_between_checks_costs_no_failure() {
+    let mut server = RedisServer::start();
+    let (r, reported) = counting(&server, FailurePolicy::Refuse);
+    let t = TokenRef {
+        user_id: Some("u-q"),
+        iat: Some(unix_now()),
+        jti: Some("j-q"),
+    };
+    assert_eq!(r.check(t).await, Ok(()));
+    server.kill();
+    server.restart();
+    assert_eq!(
+        r.check(t).await,
+        Ok(()),
+        "the first check after the restart"
+    );
+    assert_eq!(r.failures(), 0);
+    assert_eq!(reported.load(Ordering::Relaxed), 0);
+}

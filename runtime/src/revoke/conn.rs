@@ -49,11 +49,12 @@ impl Conn {
         state.retry_at = Some(Instant::now() + self.retry_delay);
     }
 
-    async fn get(&self) -> Result<MultiplexedConnection, RevocationError> {
+    /// The connection, and whether it was made just now.
+    async fn get(&self) -> Result<(MultiplexedConnection, bool), RevocationError> {
         {
             let state = self.lock();
             if let Some(conn) = &state.conn {
-                return Ok(conn.clone());
+                return Ok((conn.clone(), false));
             }
             if state.retry_at.is_some_and(|at| Instant::now() < at) {
                 return Err(self.unavailable("Redis is unreachable (waiting before reconnecting)"));
@@ -70,7 +71,7 @@ impl Conn {
                 let mut state = self.lock();
                 state.conn = Some(conn.clone());
                 state.retry_at = None;
-                Ok(conn)
+                Ok((conn, true))
             }
             Ok(Err(e)) => {
                 self.failed();
@@ -83,14 +84,31 @@ impl Conn {
         }
     }
 
-    /// Runs `f` on the connection within the timeout; any failure drops the connection.
+    /// Runs `f` on the connection within the timeout; any failure drops the connection. A
+    /// connection that was already open and fails at once (Redis restarted since: the socket
+    /// is closed) is replaced and `f` tried once more, so a restart costs no failed check.
     pub(crate) async fn run<T, F, Fut>(&self, f: F) -> Result<T, RevocationError>
     where
-        F: FnOnce(MultiplexedConnection) -> Fut,
+        F: Fn(MultiplexedConnection) -> Fut,
         Fut: Future<Output = RedisResult<T>>,
     {
-        let conn = self.get().await?;
+        let (conn, fresh) = self.get().await?;
         match tokio::time::timeout(self.timeout, f(conn)).await {
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) if !fresh && (e.is_io_error() || e.is_unrecoverable_error()) => {
+                self.lock().conn = None;
+                let (conn, _) = self.get().await?;
+                self.finish(tokio::time::timeout(self.timeout, f(conn)).await)
+            }
+            result => self.finish(result),
+        }
+    }
+
+    fn finish<T>(
+        &self,
+        result: Result<RedisResult<T>, tokio::time::error::Elapsed>,
+    ) -> Result<T, RevocationError> {
+        match result {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(e)) => {
                 self.failed();

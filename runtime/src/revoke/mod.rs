@@ -60,7 +60,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! With feature `axum`, [`axum::Checked<T>`] is the extractor that does both.
+//! With feature `axum`, `revoke::axum::Checked<T>` is the extractor that does both.
 
 mod cache;
 mod conn;

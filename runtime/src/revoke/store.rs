@@ -249,6 +249,13 @@ fn unix_now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
+async fn query<T: redis::FromRedisValue>(
+    cmd: &redis::Cmd,
+    mut conn: redis::aio::MultiplexedConnection,
+) -> redis::RedisResult<T> {
+    cmd.query_async(&mut conn).await
+}
+
 /// Reads a user key's value: unix seconds (an integer, or a number with a fraction). A value
 /// that is not a number revokes every token of the user (fail closed).
 fn parse_cutoff(value: &str) -> i64 {
@@ -361,13 +368,9 @@ impl Revocations {
             })
             .collect();
         let epoch = self.inner.cache.epoch();
-        let values: Vec<Option<String>> =
-            self.inner
-                .conn
-                .run(|mut conn| async move {
-                    redis::cmd("MGET").arg(&names).query_async(&mut conn).await
-                })
-                .await?;
+        let mut mget = redis::cmd("MGET");
+        mget.arg(&names);
+        let values: Vec<Option<String>> = self.inner.conn.run(|c| query(&mget, c)).await?;
         let mut states = cached.to_vec();
         for (&i, value) in missing.iter().zip(values) {
             let state = value.map(|v| parse_cutoff(&v));
@@ -396,25 +399,22 @@ impl Revocations {
         expire_at: i64,
         message: RevocationMessage,
     ) -> Result<(), RevocationError> {
-        let result = self
-            .inner
-            .conn
-            .run(|mut conn| async move {
-                redis::pipe()
-                    .cmd("SET")
-                    .arg(&key)
-                    .arg(value)
-                    .arg("EXAT")
-                    .arg(expire_at)
-                    .ignore()
-                    .cmd("PUBLISH")
-                    .arg(CHANNEL)
-                    .arg(message.to_json())
-                    .ignore()
-                    .query_async::<()>(&mut conn)
-                    .await
-            })
-            .await;
+        let mut pipe = redis::pipe();
+        pipe.cmd("SET")
+            .arg(&key)
+            .arg(value)
+            .arg("EXAT")
+            .arg(expire_at)
+            .ignore()
+            .cmd("PUBLISH")
+            .arg(CHANNEL)
+            .arg(message.to_json())
+            .ignore();
+        let result = self.inner.conn.run(|mut conn| {
+            let pipe = &pipe;
+            async move { pipe.query_async::<()>(&mut conn).await }
+        });
+        let result = result.await;
         if let Err(e) = &result {
             self.inner.failures.fetch_add(1, Ordering::Relaxed);
             if let Some(hook) = &self.inner.on_failure {
@@ -486,17 +486,9 @@ impl Revocations {
     /// ```
     pub async fn revoke_session(&self, token: &str) -> Result<(), RevocationError> {
         let json = RevocationMessage::session(token).to_json();
-        let result = self
-            .inner
-            .conn
-            .run(|mut conn| async move {
-                redis::cmd("PUBLISH")
-                    .arg(CHANNEL)
-                    .arg(json)
-                    .query_async::<i64>(&mut conn)
-                    .await
-            })
-            .await;
+        let mut publish = redis::cmd("PUBLISH");
+        publish.arg(CHANNEL).arg(json);
+        let result: Result<i64, _> = self.inner.conn.run(|c| query(&publish, c)).await;
         match result {
             Ok(_) => Ok(()),
             Err(e) => {
