@@ -156,7 +156,13 @@ async fn revocations_survive_an_instance_restart() {
         let first = builder(&server, FailurePolicy::Refuse).build().unwrap();
         first.revoke_user("u-r", now).await.unwrap();
         first.revoke_token("j-r", now + 600).await.unwrap();
+        listening(&first).await;
+        assert_eq!(subscribers(&server).await, 1);
     }
+    let server_ref = &server;
+    within(BOUND, async || subscribers(server_ref).await == 0)
+        .await
+        .expect("a dropped instance's listener unsubscribes (its task ends)");
     let second = builder(&server, FailurePolicy::Refuse).build().unwrap();
     assert_eq!(
         second.check(token("u-r", now - 1, "j-1")).await,
@@ -168,6 +174,19 @@ async fn revocations_survive_an_instance_restart() {
     );
     assert_eq!(second.check(token("u-s", now - 1, "j-s")).await, Ok(()));
     assert_eq!(second.check(token("u-r", now + 1, "j-2")).await, Ok(()));
+}
+
+/// How many clients are subscribed to the channel (`PUBSUB NUMSUB`).
+async fn subscribers(server: &RedisServer) -> i64 {
+    let mut conn = raw(server).await;
+    let v = raw_cmd(&mut conn, &["PUBSUB", "NUMSUB", CHANNEL]).await;
+    match v {
+        redis::Value::Array(items) => match items.get(1) {
+            Some(redis::Value::Int(n)) => *n,
+            other => panic!("NUMSUB count: {other:?}"),
+        },
+        other => panic!("NUMSUB: {other:?}"),
+    }
 }
 
 struct Instance {
