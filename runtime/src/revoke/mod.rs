@@ -62,6 +62,7 @@
 //!
 //! With feature `axum`, `revoke::axum::Checked<T>` is the extractor that does both.
 
+mod builder;
 mod cache;
 mod conn;
 mod error;
@@ -72,12 +73,13 @@ mod store;
 #[cfg(feature = "axum")]
 pub mod axum;
 
+pub use builder::{
+    RevocationsBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL, DEFAULT_RETRY_DELAY,
+    DEFAULT_TIMEOUT, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE,
+};
 pub use error::{RevocationError, RevocationErrorKind};
 pub use message::RevocationMessage;
-pub use store::{
-    Revocations, RevocationsBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL,
-    DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE,
-};
+pub use store::Revocations;
 
 /// The prefix of a user's revocation key: `authgen:revoked:user:{id}`.
 ///
