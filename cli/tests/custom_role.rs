@@ -165,28 +165,8 @@ fn run_permissions_ts(cases: &[Case]) -> Vec<bool> {
     let dir = project("v5");
     let tmp = tempfile::tempdir().unwrap();
     generate(&tmp.path().join("ts"), "v5");
-    let (ok, text) = tsc(
-        &dir,
-        &[
-            "--strict",
-            "--target",
-            "ES2022",
-            "--module",
-            "ESNext",
-            "--moduleResolution",
-            "Bundler",
-            "--types",
-            "node",
-            "--outDir",
-            tmp.path().join("out").to_str().unwrap(),
-            tmp.path().join("ts/permissions.ts").to_str().unwrap(),
-        ],
-    );
-    assert!(ok, "tsc permissions.ts:\n{text}");
-    std::fs::write(tmp.path().join("package.json"), r#"{"type":"module"}"#).unwrap();
-    std::fs::write(tmp.path().join("run.mjs"), RUNNER).unwrap();
     let input = serde_json::to_vec(cases).unwrap();
-    let stdout = authgen_testkit::npm::node_ok(tmp.path(), "run.mjs", &[], &input, &[]);
+    let stdout = common::run_permissions_ts(&dir, tmp.path(), RUNNER, &input);
     serde_json::from_str(&stdout).unwrap()
 }
 

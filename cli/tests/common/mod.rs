@@ -68,3 +68,31 @@ pub fn tsc_project(dir: &Path, tsconfig: &Path) -> (bool, String) {
     let tsconfig = tsconfig.to_str().expect("UTF-8 path");
     authgen_testkit::npm::tsc(dir, &["--noEmit", "--pretty", "false", "-p", tsconfig])
 }
+
+/// Compiles `work/ts/permissions.ts` with the installed fixture `dir`'s tsc (strict, ES2022
+/// modules) into `work/out/`, then runs `runner` (an ES module written to `work/run.mjs`, which
+/// imports `./out/permissions.js`) in Node with `input` on stdin; returns its stdout.
+#[allow(dead_code)]
+pub fn run_permissions_ts(dir: &Path, work: &Path, runner: &str, input: &[u8]) -> String {
+    let (ok, text) = authgen_testkit::npm::tsc(
+        dir,
+        &[
+            "--strict",
+            "--target",
+            "ES2022",
+            "--module",
+            "ESNext",
+            "--moduleResolution",
+            "Bundler",
+            "--types",
+            "node",
+            "--outDir",
+            work.join("out").to_str().unwrap(),
+            work.join("ts/permissions.ts").to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "tsc permissions.ts:\n{text}");
+    std::fs::write(work.join("package.json"), r#"{"type":"module"}"#).unwrap();
+    std::fs::write(work.join("run.mjs"), runner).unwrap();
+    authgen_testkit::npm::node_ok(work, "run.mjs", &[], input, &[])
+}
