@@ -28,6 +28,8 @@ export AUTH_SECRET AUTH_STRATEGY="$mode"
 export DATABASE_URL="sqlite://$data/app.db"
 export MAIL_OUTBOX="$data/outbox.jsonl"
 export RUST_SERVICE_URL="http://127.0.0.1:$service_port"
+# The address the browser uses: Auth.js builds its links (the email sign-in link) from it.
+export AUTH_URL=${AUTH_URL:-http://127.0.0.1:$port}
 export NEXT_TELEMETRY_DISABLED=1
 
 cd "$here"

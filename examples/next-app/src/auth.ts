@@ -73,6 +73,23 @@ function userFromRow(user: AdapterUser): Session["user"] {
   };
 }
 
+/** The origin the browser uses: `AUTH_URL` when set (run.sh and the tests set it). */
+export function publicOrigin(fallback: string): string {
+  const env = process.env.AUTH_URL;
+  return env ? new URL(env).origin : new URL(fallback).origin;
+}
+
+/**
+ * Same-site redirects only, answered as paths: behind `next start -H 127.0.0.1` Next reports
+ * the request's host as `localhost`, so an absolute URL built from it would move the browser to
+ * another host (and away from its cookies).
+ */
+function redirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
+  const target = new URL(url, baseUrl);
+  const allowed = [new URL(baseUrl).origin, publicOrigin(baseUrl)];
+  return allowed.includes(target.origin) ? `${target.pathname}${target.search}${target.hash}` : "/";
+}
+
 function config(): NextAuthConfig {
   const mode = strategy();
   const base: Omit<NextAuthConfig, "providers"> = {
@@ -86,6 +103,7 @@ function config(): NextAuthConfig {
       adapter: KyselyAdapter(db() as unknown as Kysely<Database>),
       providers: [outbox],
       callbacks: {
+        redirect,
         session({ session, user }) {
           return { ...session, user: userFromRow(user) };
         },
@@ -96,6 +114,7 @@ function config(): NextAuthConfig {
     ...base,
     providers: [Credentials({ credentials: { email: {}, password: {} }, authorize })],
     callbacks: {
+      redirect,
       jwt({ token, user }) {
         if (user) {
           // Sign-in: copy what the seed model's `Jwt` carries (typed by next-auth.d.ts).

@@ -3,13 +3,24 @@
 // `runtime: "nodejs"` (stable in Next 15.5): database sessions are read from SQLite with
 // better-sqlite3, which the Edge runtime cannot load.
 import { NextResponse, type NextRequest } from "next/server";
-import { auth } from "@/auth";
+import { auth, publicOrigin } from "@/auth";
 import { routeGuard, type RouteRules } from "@/auth/generated/guards";
 
 /** `/moderation` and below: MODERATOR or above (signed out: sign-in; other roles: 403 JSON). */
 export const rules: RouteRules = { "/moderation": "MODERATOR" };
 
-const guarded = auth(routeGuard(rules, { signInUrl: "/signin" }));
+const guard = routeGuard(rules, { signInUrl: "/signin" });
+
+/** `url` on the origin the browser uses (`AUTH_URL`; Next may report `localhost`). */
+function publicUrl(url: URL): URL {
+  const out = new URL(url.href);
+  const origin = new URL(publicOrigin(url.href));
+  out.protocol = origin.protocol;
+  out.host = origin.host;
+  return out;
+}
+
+const guarded = auth((req) => guard({ nextUrl: publicUrl(req.nextUrl), auth: req.auth }));
 
 /**
  * `/svc/:path*` → `${RUST_SERVICE_URL}/api/:path*`, same origin for the browser, so the session

@@ -203,6 +203,8 @@ fn start(mode: &str) -> Stack {
     cmd.args(["start", "-p", &port.to_string(), "-H", "127.0.0.1"])
         .env("MAIL_OUTBOX", dir.join("outbox.jsonl"))
         .env("RUST_SERVICE_URL", service_url)
+        // The address the browser uses: Auth.js builds its links and redirects from it.
+        .env("AUTH_URL", format!("http://127.0.0.1:{port}"))
         .current_dir(&app);
     let mut next = Proc::spawn(&mut cmd, dir.join("next.log"));
     next.wait_until("next start", |_| http_status(port, "/").is_some());
