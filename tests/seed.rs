@@ -18,6 +18,7 @@ fn user(role: Role, permissions: Vec<Permission>) -> User {
         role,
         permissions,
         created_at: chrono::Utc::now(),
+        password_hash: Some("$2b$10$hash".into()),
     }
 }
 
@@ -178,6 +179,19 @@ fn serde_round_trip_uses_the_model_wire_names() {
     assert_eq!(v["user"]["permissions"][0], "posts:read");
     let back: Session = serde_json::from_value(v).unwrap();
     assert!(back.is_admin());
+}
+
+/// The password hash is a column (`#[serde(skip)]`): serde never writes it, and a row read back
+/// from JSON has none.
+#[test]
+fn the_password_hash_is_never_on_the_wire() {
+    let u = user(Role::User, vec![]);
+    assert!(u.password_hash.is_some());
+    let v = serde_json::to_value(&u).unwrap();
+    assert!(v.get("passwordHash").is_none(), "{v}");
+    assert!(!v.to_string().contains("$2b$"), "{v}");
+    let back: User = serde_json::from_value(v).unwrap();
+    assert_eq!(back.password_hash, None);
 }
 
 /// A session whose user may be missing: the derived impls answer for it through `user`.

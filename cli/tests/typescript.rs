@@ -223,6 +223,8 @@ fn seed_samples() -> Vec<(&'static str, Value)> {
         role: Role::User,
         permissions: vec![Permission::UsersManage],
         created_at: t(1_600_000_000),
+        // `#[serde(skip)]`: a column, never on the wire (the sample must still match `User`).
+        password_hash: Some("$2b$10$never.on.the.wire".into()),
     };
     // `created_at` is `#[auth(db_only)]` without `#[serde(skip)]`: the model keeps it off the
     // wire (and so out of next-auth's `User`), but serde still writes it. Pinned here so the
@@ -794,6 +796,7 @@ fn seed_permissions_ts_matches_the_rust_helpers() {
                 role: r,
                 permissions: set.clone(),
                 created_at: t(0),
+                password_hash: None,
             };
             cases_for(Some(&user), &roles, &perms, &sets, &mut cases);
             let jwt = Jwt {

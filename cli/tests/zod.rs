@@ -415,6 +415,7 @@ fn seed_user() -> seed::User {
         role: seed::Role::User,
         permissions: vec![seed::Permission::UsersManage],
         created_at: t(1_600_000_000),
+        password_hash: Some("$2b$10$never.on.the.wire".into()),
     }
 }
 
