@@ -14,9 +14,8 @@ use std::path::Path;
 
 use authgen::prelude::*;
 use authgen_cli::Exit;
-use authgen_testkit::npm::tsc;
 use chrono::{TimeZone, Utc};
-use common::{cli, next_auth_project as project, root};
+use common::{cli, next_auth_project as project, root, tsc_project};
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -43,6 +42,9 @@ fn generate(out: &Path, version: &str) {
     assert_eq!(exit, Exit::Ok, "generate:\n{stdout}\n{stderr}");
 }
 
+/// The fixture project's tsconfig for the generated custom-role files, relative to the project.
+const TSCONFIG: &str = "generated/custom-role/tsconfig.json";
+
 #[test]
 fn the_narrowing_of_a_free_form_role_compiles_with_next_auth_5() {
     let dir = project("v5");
@@ -58,16 +60,7 @@ fn the_narrowing_of_a_free_form_role_compiles_with_next_auth_5() {
         r#"{ "extends": "../../tsconfig.base.json", "include": ["./*.ts"] }"#,
     )
     .unwrap();
-    let (ok, text) = tsc(
-        &dir,
-        &[
-            "--noEmit",
-            "--pretty",
-            "false",
-            "-p",
-            "generated/custom-role/tsconfig.json",
-        ],
-    );
+    let (ok, text) = tsc_project(&dir, Path::new(TSCONFIG));
     assert!(ok, "tsc on the custom-role narrowing failed:\n{text}");
     // The misuses are real errors: without their `@ts-expect-error` lines tsc refuses them.
     let narrowing = std::fs::read_to_string(out.join("narrowing.ts")).unwrap();
@@ -77,16 +70,7 @@ fn the_narrowing_of_a_free_form_role_compiles_with_next_auth_5() {
         .map(|l| format!("{l}\n"))
         .collect();
     std::fs::write(out.join("narrowing.ts"), unguarded).unwrap();
-    let (ok, text) = tsc(
-        &dir,
-        &[
-            "--noEmit",
-            "--pretty",
-            "false",
-            "-p",
-            "generated/custom-role/tsconfig.json",
-        ],
-    );
+    let (ok, text) = tsc_project(&dir, Path::new(TSCONFIG));
     assert!(!ok);
     let errors = text.lines().filter(|l| l.contains("error TS")).count();
     assert_eq!(errors, 4, "one error per misuse:\n{text}");
