@@ -249,8 +249,8 @@ impl Requirement<Principal> for PostsWriter {
 }
 
 /// The caller, checked by the requirement `R`: 401 without a valid session, 403 when `R`
-/// refuses, 503 when the database cannot be asked. In database mode the session row is read on
-/// every request (no cache).
+/// refuses, 503 when the database cannot be asked or does not answer within `DB_TIMEOUT_MS`. In
+/// database mode the session row is read on every request (no cache).
 ///
 /// ```
 /// use authgen_example_service::auth::{Admin, Caller};
@@ -274,9 +274,16 @@ async fn principal(parts: &Parts, state: &AppState) -> Result<Principal, ApiErro
             .ok()
             .flatten()
             .ok_or(ApiError::Unauthorized)?;
-            match store.lookup(&token).await {
+            match crate::db::bounded(state.db_timeout, store.lookup(&token)).await {
                 Ok(session) => Ok(Principal::Db(session)),
-                Err(e) => Err(ApiError::from_session(&e)),
+                Err(Some(e)) => Err(ApiError::from_session(&e)),
+                Err(None) => {
+                    eprintln!(
+                        "session lookup: no answer from the database within {} ms",
+                        state.db_timeout.as_millis()
+                    );
+                    Err(ApiError::Unavailable)
+                }
             }
         }
     }

@@ -2,6 +2,19 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
+
+use authgen::runtime::naming::Preset;
+
+/// The default of `DB_TIMEOUT_MS`: how long a request waits for the database.
+///
+/// ```
+/// assert_eq!(authgen_example_service::config::DEFAULT_DB_TIMEOUT.as_millis(), 2000);
+/// ```
+pub const DEFAULT_DB_TIMEOUT: Duration = Duration::from_millis(2000);
+
+/// The largest `DB_TIMEOUT_MS` accepted (ten minutes).
+const MAX_DB_TIMEOUT_MS: u64 = 600_000;
 
 /// Where the session lives: in the cookie itself (`jwt`) or in the database (`database`).
 ///
@@ -107,10 +120,17 @@ pub struct Config {
     pub addr: String,
     /// `AUTH_STRATEGY`: `jwt` (default) or `database`.
     pub strategy: Strategy,
-    /// `DATABASE_URL`: `sqlite://PATH`; required for `database`, optional for `jwt`.
+    /// `DATABASE_URL`: `sqlite://PATH` or `postgres://…`; required for `database`, optional
+    /// for `jwt`.
     pub database_url: Option<String>,
     /// `MIGRATIONS_DIR`: sqlx migrations applied to `DATABASE_URL` at start.
     pub migrations_dir: Option<PathBuf>,
+    /// `DB_NAMING`: the table naming preset of the database (default `prisma`, the Next app's
+    /// tables; `pg-adapter` for the seed's committed migrations in `fixtures/seed/generated`).
+    pub naming: Preset,
+    /// `DB_TIMEOUT_MS`: the longest a request waits for the database (a connection, then the
+    /// session lookup) before it answers 503 (default [`DEFAULT_DB_TIMEOUT`]).
+    pub db_timeout: Duration,
     /// `AUTH_SECURE=1`: the `__Secure-` cookie (next-auth on HTTPS).
     pub secure: bool,
 }
@@ -123,6 +143,8 @@ impl fmt::Debug for Config {
             .field("strategy", &self.strategy)
             .field("database_url", &self.database_url)
             .field("migrations_dir", &self.migrations_dir)
+            .field("naming", &self.naming)
+            .field("db_timeout", &self.db_timeout)
             .field("secure", &self.secure)
             .finish()
     }
@@ -149,6 +171,21 @@ impl Config {
     ///     _ => None,
     /// };
     /// assert!(matches!(Config::from_lookup(env), Err(ConfigError::Missing { var: "DATABASE_URL", .. })));
+    ///
+    /// let pg = |k: &str| match k {
+    ///     "AUTH_SECRET" => Some("s".repeat(32)),
+    ///     "DATABASE_URL" => Some("postgres://root@127.0.0.1/app".to_owned()),
+    ///     "DB_NAMING" => Some("pg-adapter".to_owned()),
+    ///     "DB_TIMEOUT_MS" => Some("750".to_owned()),
+    ///     _ => None,
+    /// };
+    /// let c = Config::from_lookup(pg).unwrap();
+    /// assert_eq!((c.naming.as_str(), c.db_timeout.as_millis()), ("pg-adapter", 750));
+    /// let bad = |k: &str| pg(k).map(|v| if k == "DB_TIMEOUT_MS" { "0".to_owned() } else { v });
+    /// assert!(matches!(Config::from_lookup(bad), Err(ConfigError::Invalid { var: "DB_TIMEOUT_MS", .. })));
+    /// let mysql = |k: &str| pg(k).map(|v| if k == "DATABASE_URL" { "mysql://u:pw@h/db".to_owned() } else { v });
+    /// let e = Config::from_lookup(mysql).unwrap_err().to_string();
+    /// assert!(e.contains("`mysql`") && !e.contains("pw"), "{e}");
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
         let get = |k: &str| lookup(k).filter(|v| !v.is_empty());
@@ -162,12 +199,7 @@ impl Config {
         };
         let database_url = get("DATABASE_URL");
         if let Some(url) = &database_url {
-            if !url.starts_with("sqlite:") {
-                return Err(ConfigError::Invalid {
-                    var: "DATABASE_URL",
-                    why: "this example reads SQLite only: use `sqlite://PATH`".into(),
-                });
-            }
+            check_database_url(url)?;
         }
         if strategy == Strategy::Database && database_url.is_none() {
             return Err(ConfigError::Missing {
@@ -188,7 +220,50 @@ impl Config {
             strategy,
             database_url,
             migrations_dir,
+            naming: naming(get("DB_NAMING"))?,
+            db_timeout: db_timeout(get("DB_TIMEOUT_MS"))?,
             secure: matches!(get("AUTH_SECURE").as_deref(), Some("1" | "true")),
         })
+    }
+}
+
+/// Accepts the URLs of the databases the service reads: SQLite and PostgreSQL. The error never
+/// repeats the URL (it may hold a password), only its scheme.
+fn check_database_url(url: &str) -> Result<(), ConfigError> {
+    let known = ["sqlite:", "postgres://", "postgresql://"];
+    if known.iter().any(|k| url.starts_with(k)) {
+        return Ok(());
+    }
+    let scheme = url.split_once(':').map_or("(none)", |(s, _)| s);
+    Err(ConfigError::Invalid {
+        var: "DATABASE_URL",
+        why: format!(
+            "scheme `{scheme}`: this example reads `sqlite://PATH` or `postgres://USER@HOST/DB`"
+        ),
+    })
+}
+
+/// `DB_NAMING`, default `prisma`.
+fn naming(value: Option<String>) -> Result<Preset, ConfigError> {
+    match value {
+        None => Ok(Preset::Prisma),
+        Some(v) => v.parse().map_err(|why| ConfigError::Invalid {
+            var: "DB_NAMING",
+            why,
+        }),
+    }
+}
+
+/// `DB_TIMEOUT_MS`: whole milliseconds, 1 to ten minutes; default [`DEFAULT_DB_TIMEOUT`].
+fn db_timeout(value: Option<String>) -> Result<Duration, ConfigError> {
+    let Some(v) = value else {
+        return Ok(DEFAULT_DB_TIMEOUT);
+    };
+    match v.trim().parse::<u64>() {
+        Ok(ms) if (1..=MAX_DB_TIMEOUT_MS).contains(&ms) => Ok(Duration::from_millis(ms)),
+        _ => Err(ConfigError::Invalid {
+            var: "DB_TIMEOUT_MS",
+            why: format!("`{v}` is not a number of milliseconds from 1 to {MAX_DB_TIMEOUT_MS}"),
+        }),
     }
 }

@@ -1,6 +1,8 @@
 //! The Rust service of the end-to-end example (`examples/next-app` is the front end): it trusts
-//! next-auth v5's session cookie, with JWT sessions or database sessions on the SQLite file the
-//! app's adapter writes, and types the caller with the seed model (`fixtures/seed/model.rs`).
+//! next-auth v5's session cookie, with JWT sessions or database sessions (on the SQLite file the
+//! app's adapter writes, or on PostgreSQL), and types the caller with the seed model
+//! (`fixtures/seed/model.rs`). A database that is down or slow answers 503 with `Retry-After`
+//! within `DB_TIMEOUT_MS`.
 //!
 //! Routes: `GET /api/health`, `GET /api/me`, `GET /api/admin/stats` (ADMIN),
 //! `POST /api/posts` (permission `posts:write`). Settings: see [`config::Config`] and the
@@ -33,7 +35,8 @@ pub mod model;
 
 use std::sync::Arc;
 
-/// Applies `MIGRATIONS_DIR`, binds `ADDR`, prints
+/// Applies `MIGRATIONS_DIR` (refused when its `authgen.snapshot.json` names another preset than
+/// `DB_NAMING`), binds `ADDR`, prints
 /// `authgen-example-service listening on http://127.0.0.1:PORT` on stderr and serves.
 ///
 /// ```no_run
@@ -44,6 +47,7 @@ use std::sync::Arc;
 pub async fn serve(config: config::Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = state::AppState::new(&config)?;
     if let (Some(dir), Some(pool)) = (&config.migrations_dir, &state.pool) {
+        db::check_naming(dir, config.naming).map_err(|e| format!("MIGRATIONS_DIR: {e}"))?;
         db::migrate(pool, dir)
             .await
             .map_err(|e| format!("MIGRATIONS_DIR {}: {e}", dir.display()))?;

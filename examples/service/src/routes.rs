@@ -55,12 +55,21 @@ async fn admin_stats(
 ) -> Result<Json<Value>, ApiError> {
     let users = match &state.pool {
         Some(pool) => Some(
-            crate::db::count_users(pool, &state.user_table)
-                .await
-                .map_err(|e| {
-                    eprintln!("counting users: {e}");
-                    ApiError::Unavailable
-                })?,
+            crate::db::bounded(
+                state.db_timeout,
+                crate::db::count_users(pool, &state.user_table),
+            )
+            .await
+            .map_err(|e| {
+                match e {
+                    Some(e) => eprintln!("counting users: {e}"),
+                    None => eprintln!(
+                        "counting users: no answer within {} ms",
+                        state.db_timeout.as_millis()
+                    ),
+                }
+                ApiError::Unavailable
+            })?,
         ),
         None => None,
     };

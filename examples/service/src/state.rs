@@ -1,8 +1,9 @@
 //! What every request shares: how sessions are checked, and the database (when there is one).
 
+use std::time::Duration;
+
 use authgen::runtime::db::SessionStore;
 use authgen::runtime::{NextAuthVersion, Verifier};
-use sqlx::SqlitePool;
 
 use crate::config::{Config, Strategy};
 use crate::model::User;
@@ -51,6 +52,7 @@ impl Sessions {
 /// let state = AppState::new(&Config::from_lookup(env)?)?;
 /// assert!(state.pool.is_none());
 /// assert_eq!(state.strategy.as_str(), "jwt");
+/// assert_eq!(state.db_timeout, authgen_example_service::config::DEFAULT_DB_TIMEOUT);
 /// # Ok(()) }
 /// ```
 #[derive(Debug)]
@@ -60,9 +62,11 @@ pub struct AppState {
     /// How sessions are checked.
     pub sessions: Sessions,
     /// The database of `DATABASE_URL`.
-    pub pool: Option<SqlitePool>,
+    pub pool: Option<crate::db::DbPool>,
     /// The user table's name (for `/api/admin/stats`).
     pub user_table: String,
+    /// `DB_TIMEOUT_MS`: the longest a request waits for the database before answering 503.
+    pub db_timeout: Duration,
 }
 
 impl AppState {
@@ -81,14 +85,16 @@ impl AppState {
             .map_err(|e| format!("AUTH_SECRET: {e}"))?;
         let create = config.migrations_dir.is_some();
         let pool = match &config.database_url {
-            Some(url) => {
-                Some(crate::db::pool(url, create).map_err(|e| format!("DATABASE_URL: {e}"))?)
-            }
+            Some(url) => Some(
+                crate::db::pool(url, create, config.db_timeout)
+                    .map_err(|e| format!("DATABASE_URL: {e}"))?,
+            ),
             None => None,
         };
         let sessions = match (config.strategy, &pool) {
             (Strategy::Database, Some(pool)) => Sessions::Database(crate::db::session_store(
-                pool.clone(),
+                pool,
+                config.naming,
                 verifier.cookie_name(),
             )?),
             (Strategy::Database, None) => {
@@ -100,7 +106,8 @@ impl AppState {
             strategy: config.strategy,
             sessions,
             pool,
-            user_table: crate::db::session_schema().user_table,
+            user_table: crate::db::session_schema(config.naming).user_table,
+            db_timeout: config.db_timeout,
         })
     }
 }
