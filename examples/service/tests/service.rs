@@ -3,12 +3,14 @@
 //! generates for the seed model under the `prisma` naming preset. JWT cookies are minted with the
 //! runtime's next-auth v5 encoder and the service's secret; database sessions are rows.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+mod common;
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{Answer, Service, COOKIE};
+
+use authgen::runtime::naming::Preset;
 use authgen::runtime::{EncodeOptions, NextAuthVersion, Verifier};
 use authgen_codegen::sql::{plan::plan, schema};
 use authgen_example_service::db::{authgen_config, seed_model};
@@ -19,7 +21,6 @@ use serde_json::{json, Value};
 use sqlx::{Connection, SqliteConnection};
 
 const SECRET: &str = "svc-test-secret-6f1d2c3b4a5e6f708192a3b4c5d6e7f8";
-const COOKIE: &str = "authjs.session-token";
 
 /// A seeded user: the row's values, which the service must echo.
 struct Seeded {
@@ -143,120 +144,6 @@ impl Db {
             &[&id, &token, user_id, &expires],
         );
         token
-    }
-}
-
-/// An HTTP answer.
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Answer {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
-    }
-
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_owned())
-        })
-    }
-}
-
-/// The running binary; killed when dropped. Its stderr after the first line is collected.
-struct Service {
-    child: Child,
-    port: u16,
-    stderr: Arc<Mutex<String>>,
-}
-
-impl Service {
-    fn start(env: &[(&str, &str)]) -> Service {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_authgen-example-service"))
-            .env_clear()
-            .env("ADDR", "127.0.0.1:0")
-            .envs(env.iter().copied())
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the service");
-        let mut stderr = BufReader::new(child.stderr.take().unwrap());
-        let mut line = String::new();
-        stderr.read_line(&mut line).expect("the first stderr line");
-        let port = line
-            .trim_end()
-            .strip_prefix("authgen-example-service listening on http://127.0.0.1:")
-            .and_then(|p| p.parse().ok());
-        let Some(port) = port else {
-            let _ = child.kill();
-            let mut rest = String::new();
-            let _ = stderr.read_to_string(&mut rest);
-            panic!("the service did not start: {line}{rest}");
-        };
-        let collected = Arc::new(Mutex::new(line));
-        let sink = Arc::clone(&collected);
-        std::thread::spawn(move || {
-            for l in stderr.lines().map_while(Result::ok) {
-                sink.lock().unwrap().push_str(&(l + "\n"));
-            }
-        });
-        Service {
-            child,
-            port,
-            stderr: collected,
-        }
-    }
-
-    fn send(&self, method: &str, path: &str, headers: &[(&str, &str)], body: &str) -> Answer {
-        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        s.write_all(req.as_bytes()).expect("send");
-        let mut resp = String::new();
-        s.read_to_string(&mut resp).expect("read");
-        let (head, body) = resp.split_once("\r\n\r\n").unwrap_or((&resp, ""));
-        let status = head
-            .get(9..12)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or_else(|| panic!("not an HTTP response: {resp:?}"));
-        Answer {
-            status,
-            head: head.to_owned(),
-            body: body.to_owned(),
-        }
-    }
-
-    fn get(&self, path: &str, token: Option<&str>) -> Answer {
-        let cookie = token.map(|t| format!("theme=dark; {COOKIE}={t}"));
-        let headers: Vec<(&str, &str)> = cookie.iter().map(|c| ("Cookie", c.as_str())).collect();
-        self.send("GET", path, &headers, "")
-    }
-
-    fn post(&self, token: Option<&str>, content_type: &str, body: &str) -> Answer {
-        let cookie = token.map(|t| format!("{COOKIE}={t}"));
-        let mut headers = vec![("Content-Type", content_type)];
-        headers.extend(cookie.iter().map(|c| ("Cookie", c.as_str())));
-        self.send("POST", "/api/posts", &headers, body)
-    }
-
-    /// Everything the service wrote on stderr so far.
-    fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -639,6 +526,39 @@ fn configuration_errors_name_the_variable_and_never_the_secret() {
     let (code, stderr) = run_to_exit(&[("AUTH_SECRET", SECRET), ("AUTH_STRATEGY", "cookies")]);
     assert_ne!(code, Some(0));
     assert!(stderr.contains("AUTH_STRATEGY"), "{stderr}");
+
+    for (var, value) in [
+        ("DB_TIMEOUT_MS", "soon"),
+        ("DB_TIMEOUT_MS", "0"),
+        ("DB_NAMING", "camel"),
+    ] {
+        let (code, stderr) = run_to_exit(&[("AUTH_SECRET", SECRET), (var, value)]);
+        assert_ne!(code, Some(0));
+        assert!(stderr.contains(var) && stderr.contains(value), "{stderr}");
+    }
+    let url = "mysql://root:hunter2@127.0.0.1/app";
+    let (code, stderr) = run_to_exit(&[("AUTH_SECRET", SECRET), ("DATABASE_URL", url)]);
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("DATABASE_URL") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
+
+    // The seed's PostgreSQL migrations are named `pg-adapter`: without DB_NAMING the service
+    // refuses them before connecting (port 1: nothing listens there).
+    let seed_pg =
+        authgen_testkit::workspace_root().join("fixtures/seed/generated/migrations/postgres");
+    let (code, stderr) = run_to_exit(&[
+        ("AUTH_SECRET", SECRET),
+        ("AUTH_STRATEGY", "database"),
+        ("DATABASE_URL", "postgres://root@127.0.0.1:1/none"),
+        ("MIGRATIONS_DIR", seed_pg.to_str().unwrap()),
+    ]);
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("DB_NAMING=pg-adapter") && stderr.contains("authgen.snapshot.json"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -672,7 +592,7 @@ fn jwt_without_a_database_counts_no_users_and_secure_cookies_switch_the_name() {
 #[test]
 fn the_session_lookup_reads_exactly_the_serde_fields() {
     let all = authgen::session_schema(&seed_model(), &authgen_config()).unwrap();
-    let read = authgen_example_service::db::session_schema();
+    let read = authgen_example_service::db::session_schema(Preset::Prisma);
     let keys = authgen_example_service::db::serde_keys().expect("the sample user");
     let mut wires: Vec<&str> = read.user_columns.iter().map(|c| c.wire.as_str()).collect();
     let mut want: Vec<&str> = keys.iter().map(String::as_str).collect();
