@@ -518,3 +518,43 @@ fn postgres_faults_answer_503_with_retry_after_and_recover_without_restart() {
     assert!(!stderr.contains(&token), "the session token reached stderr");
     assert!(!stderr.contains(SECRET), "the secret reached stderr");
 }
+
+/// A database server that accepts connections and never answers (a hung host), and one that
+/// refuses them: each request answers 503 with `Retry-After` within the timeout + [`MARGIN`], and
+/// the process stays up.
+#[test]
+fn a_silent_or_refusing_postgres_is_503_within_the_timeout() {
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a silent listener");
+    let refusing = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+    let closed_port = refusing.local_addr().unwrap().port();
+    drop(refusing);
+    let timeout_ms = TIMEOUT.as_millis().to_string();
+    for port in [silent.local_addr().unwrap().port(), closed_port] {
+        let url = format!("postgres://root@127.0.0.1:{port}/app");
+        let mut service = Service::start(&[
+            ("AUTH_SECRET", SECRET),
+            ("AUTH_STRATEGY", "database"),
+            ("DATABASE_URL", &url),
+            ("DB_NAMING", "pg-adapter"),
+            ("DB_TIMEOUT_MS", &timeout_ms),
+        ]);
+        for _ in 0..3 {
+            let started = Instant::now();
+            let a = service.get("/api/me", Some("0b7c2c52-5d0e-4b8e-9d7c-1f2e3d4c5b6a"));
+            let elapsed = started.elapsed();
+            assert_eq!(
+                (a.status, a.json()),
+                (503, json!({"error": "unavailable"})),
+                "{url}"
+            );
+            assert!(a.header("retry-after").is_some(), "{url}: no Retry-After");
+            assert!(
+                elapsed < TIMEOUT + MARGIN,
+                "{url}: answered after {elapsed:?}"
+            );
+            println!("{url}: 503 after {elapsed:?}");
+        }
+        assert!(service.alive(), "{url}: the service exited");
+        assert!(!service.stderr().contains("panicked"), "{url}: a panic");
+    }
+}
