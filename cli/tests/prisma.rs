@@ -1,8 +1,8 @@
 //! `auth.prisma` (`[prisma]`), proven with the real Prisma schema engine in `fixtures/prisma`
 //! (`@prisma/prisma-schema-wasm` of Prisma 7.10.0 and of Prisma 6.19.3, pinned by the lock file):
 //!
-//! - for every naming preset Prisma can serve (`prisma`, `drizzle`, and `prisma` with a renamed
-//!   users table) × provider × Prisma version, the generated file validates together with the
+//! - for every naming preset Prisma can serve (`prisma`, `drizzle`, `kysely`, and `prisma` with a
+//!   renamed users table) × provider × Prisma version, the generated file validates together with the
 //!   integration patterns' app models (`Profile`, `Post`, `Comment`, `Membership` in a second
 //!   file, relating to `User` through `[prisma] user_relations`), and `prisma format` leaves the
 //!   generated file byte for byte as it is; all cases run in one Node process;
@@ -111,7 +111,7 @@ fn validate(cases: &[Case]) -> Vec<Value> {
 #[test]
 fn every_preset_provider_and_version_validates_with_the_app_models_and_is_formatted() {
     let mut cases = Vec::new();
-    for preset in ["prisma", "drizzle", "prisma-renamed"] {
+    for preset in ["prisma", "drizzle", "kysely", "prisma-renamed"] {
         for provider in PROVIDERS {
             for version in [7, 6] {
                 cases.push(case(preset, provider, version, &RELATIONS));

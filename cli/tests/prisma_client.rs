@@ -6,8 +6,10 @@
 //! users by id, email and account, sessions with their user, update, link, get and unlink
 //! accounts, WebAuthn authenticators (`[sql] webauthn = true`: create, get, list, update the
 //! counter), verification tokens used once, and deleting a user removing its sessions, accounts
-//! and authenticators. Cases: the `prisma` and the `drizzle` preset (other table names, through
-//! `@@map`) on PostgreSQL, MariaDB and SQLite (`drizzle` on SQLite stores epoch milliseconds, read
+//! and authenticators. Cases: the `prisma`, the `drizzle` (other table names, through `@@map`)
+//! and the `kysely` preset on PostgreSQL, MariaDB and SQLite (`drizzle` and `kysely`: accounts
+//! and sessions without `id`, keyed by provider and account id and by the session token, as in
+//! Auth.js's own Prisma schema; `drizzle` on SQLite stores epoch milliseconds, read
 //! with the SQLite adapter's `timestampFormat: "unixepoch-ms"`). What the runtime reads from rows
 //! Prisma wrote is proven in `runtime/tests/prisma_sessions.rs`.
 
@@ -157,6 +159,9 @@ fn the_real_adapter_runs_its_flow_on_databases_migrated_by_authgen() {
         ("drizzle", Dialect::Postgres),
         ("drizzle", Dialect::Mysql),
         ("drizzle", Dialect::Sqlite),
+        ("kysely", Dialect::Postgres),
+        ("kysely", Dialect::Mysql),
+        ("kysely", Dialect::Sqlite),
     ];
     for (preset, d) in cases {
         let r = rt.block_on(run_case(&fixture, preset, d));

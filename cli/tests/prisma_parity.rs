@@ -336,16 +336,16 @@ fn the_prisma_schema_describes_the_tables_our_sql_creates() {
         .build()
         .unwrap();
     let mut failures = Vec::new();
-    for preset in ["prisma", "drizzle"] {
+    for preset in ["prisma", "drizzle", "kysely"] {
         for d in [Dialect::Postgres, Dialect::Mysql, Dialect::Sqlite] {
             let (prisma, sql) = outputs(&config(preset, d), d);
             let described = prisma_tables(&prisma, d);
             let label = format!("prisma_parity_{}", d.as_str());
             let actual = rt.block_on(database_tables(d, &sql, &label));
-            let account = if preset == "prisma" {
-                "Account"
-            } else {
+            let account = if preset == "drizzle" {
                 "account"
+            } else {
+                "Account"
             };
             let expected: Vec<String> = match d {
                 Dialect::Sqlite => vec![],

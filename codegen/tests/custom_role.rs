@@ -267,7 +267,7 @@ fn every_output_of_the_custom_role_fixture() {
 #[test]
 fn every_sql_preset_of_the_custom_role_fixture() {
     let model = fixture_model("custom-role");
-    for preset in ["pg-adapter", "drizzle"] {
+    for preset in ["pg-adapter", "drizzle", "kysely"] {
         for d in Dialect::ALL {
             let mut config = Config::default();
             config.sql.dialects = vec![d];

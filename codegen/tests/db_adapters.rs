@@ -10,7 +10,9 @@
 //! was written), a plain string `role` and a `phone` written through the adapter (Auth.js's
 //! custom-model mode), and a model with a role enum, a permission list and `createdAt` (their
 //! defaults), that last one also on a database migrated step by step through the fixture
-//! evolution.
+//! evolution. Accounts and sessions are compared whole (`SELECT *`) for Kysely and Drizzle: their
+//! presets' tables have no `id` there. A drizzle project migrated before that (with the ids) is
+//! migrated to the new keys, and the Drizzle flow passes on it.
 
 mod common;
 
@@ -109,25 +111,11 @@ impl Flow {
             .await
             .unwrap_or_else(|e| panic!("{label}: {e}"));
         drop(c);
-        let node_dir = authgen_testkit::npm::ensure_installed(
-            &authgen_testkit::workspace_root().join("fixtures/adapters"),
-        );
-        let target = match &db {
-            Db::Sqlite(path, _) => path.display().to_string(),
-            Db::Server(t) => t.url().to_owned(),
-        };
         let mut env = self.env.to_vec();
         if webauthn {
             env.push(("WEBAUTHN", "1"));
         }
-        let d = self.dialect.as_str();
-        authgen_testkit::npm::node(
-            &node_dir,
-            "flow.mjs",
-            &[self.adapter, d, &target],
-            b"",
-            &env,
-        )
+        node_flow(self.adapter, self.dialect, &db, &env)
     }
 
     /// Runs the flow and asserts that every step passed.
@@ -145,6 +133,24 @@ impl Flow {
         };
         assert_eq!(stdout.trim(), expected, "{}", self.label());
     }
+}
+
+/// Runs `flow.mjs` for `adapter` on `db` with `env`; returns node's output.
+fn node_flow(adapter: &str, d: Dialect, db: &Db, env: &[(&str, &str)]) -> std::process::Output {
+    let node_dir = authgen_testkit::npm::ensure_installed(
+        &authgen_testkit::workspace_root().join("fixtures/adapters"),
+    );
+    let target = match db {
+        Db::Sqlite(path, _) => path.display().to_string(),
+        Db::Server(t) => t.url().to_owned(),
+    };
+    authgen_testkit::npm::node(
+        &node_dir,
+        "flow.mjs",
+        &[adapter, d.as_str(), &target],
+        b"",
+        env,
+    )
 }
 
 const ENUM_FRESH: &[Step] = &[Step::Json("custom/model.json")];
@@ -279,4 +285,180 @@ fn better_sqlite3_enforces_foreign_keys_by_default() {
         (Some(1), Some(0)),
         "{v}"
     );
+}
+
+/// The drizzle preset's tables before its accounts and sessions lost their `id`
+/// (`fixtures/sql/drizzle-ids`: the seed model's `migrate new init` and snapshot as authgen wrote
+/// them then). `migrate new` on such a project refuses without `--allow-destructive`, naming the
+/// dropped `id` columns; with it, the migration drops the unique indexes and the `id` keys and
+/// keys accounts by provider and account id and sessions by their token. On the real database:
+/// the result equals a fresh migration of the new schema, every other column of the rows keeps
+/// its value, the down restores the earlier tables, and the Drizzle adapter's flow passes.
+async fn drizzle_ids_dropped(d: Dialect) {
+    let label = format!("drizzle_ids_{}", d.as_str());
+    let fixture = authgen_testkit::workspace_root().join("fixtures/sql/drizzle-ids");
+    let dir = authgen_testkit::scratch_dir(&label);
+    std::fs::create_dir_all(&dir).unwrap();
+    for entry in std::fs::read_dir(fixture.join("db").join(d.as_str())).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, dir.join(path.file_name().unwrap())).unwrap();
+    }
+    let snapshot = std::fs::read_to_string(dir.join("authgen.snapshot.json")).unwrap();
+    let old = authgen_codegen::sql::plan::parse_snapshot(&snapshot, "authgen.snapshot.json")
+        .unwrap()
+        .schema;
+    let model = parse_sources(&[Source {
+        name: "model.rs".into(),
+        text: std::fs::read_to_string(fixture.join("model.rs")).unwrap(),
+    }])
+    .unwrap_or_else(|e| panic!("model: {e:?}"));
+    let new = schema::build(&model, &config(d, "drizzle", false))
+        .unwrap_or_else(|e| panic!("schema errors: {e:?}"));
+
+    let db = Db::new(d, &label).await;
+    let mut c = Conn::open(d, db.url()).await;
+    c.migrate(&dir)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: init: {e}"));
+    let with_ids = c.introspect().await;
+    insert_rows(&mut c, d, &old, false).await;
+    let rows_before = dump_all(&mut c, d, &old).await;
+
+    let version = 20260101000000;
+    let refused = authgen_codegen::sql::plan::plan(d, Some(&old), &new, version, "keys", false)
+        .expect_err("dropping the ids is destructive");
+    let notes = refused[0].notes.join("\n");
+    for table in ["account", "session"] {
+        assert!(
+            notes.contains(&format!("drop column `{table}`.`id`")),
+            "{refused:?}"
+        );
+    }
+    let m = step(d, &dir, Some(&old), &new, version, true).expect("a migration");
+    for (table, key) in [
+        ("account", "(`provider`, `providerAccountId`)"),
+        ("session", "(`sessionToken`)"),
+    ] {
+        let line = format!("change the primary key of `{table}` from (`id`) to {key}");
+        assert!(m.changes.contains(&line), "{:?}", m.changes);
+    }
+    c.migrate(&dir)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: {e}"));
+    let fresh = fresh_introspection(d, &new, &format!("{label}_fresh")).await;
+    assert_eq!(
+        c.introspect().await,
+        fresh,
+        "{label}: differs from a fresh schema"
+    );
+    assert_eq!(
+        dump_rows(&mut c, d, &old, &new).await,
+        dump_rows_from(&rows_before, &old, &new),
+        "{label}: rows changed"
+    );
+    // Two users, so a second account and a second session: the down gives each row its own id.
+    let q = |s: &str| authgen_codegen::sql::dialect::quote(d, s);
+    let expires = if d == Dialect::Sqlite {
+        "1735689600000"
+    } else {
+        "'2025-01-01 00:00:00'"
+    };
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}, {}) SELECT {}, 'oauth', 'github', {} FROM {};",
+        q("account"),
+        q("userId"),
+        q("type"),
+        q("provider"),
+        q("providerAccountId"),
+        q("id"),
+        q("email"),
+        q("user")
+    ))
+    .await;
+    c.exec(&format!(
+        "INSERT INTO {} ({}, {}, {}) SELECT {}, {}, {expires} FROM {};",
+        q("session"),
+        q("sessionToken"),
+        q("userId"),
+        q("expires"),
+        q("email"),
+        q("id"),
+        q("user")
+    ))
+    .await;
+    c.undo(&dir, version - 1)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: down: {e}"));
+    assert_eq!(
+        c.introspect().await,
+        with_ids,
+        "{label}: the down does not restore the ids"
+    );
+    c.migrate(&dir)
+        .await
+        .unwrap_or_else(|e| panic!("{label}: up again: {e}"));
+    drop(c);
+    let out = node_flow("drizzle", d, &db, ENUM_ENV);
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{label}: {stdout}\n{stderr}");
+    assert_eq!(stdout.trim(), format!("flow ok: {BASIC_STEPS}, deleteUser"));
+}
+
+#[test]
+fn drizzle_ids_dropped_from_an_earlier_project_on_postgres() {
+    runtime().block_on(drizzle_ids_dropped(Dialect::Postgres));
+}
+
+#[test]
+fn drizzle_ids_dropped_from_an_earlier_project_on_mariadb() {
+    runtime().block_on(drizzle_ids_dropped(Dialect::Mysql));
+}
+
+#[test]
+fn drizzle_ids_dropped_from_an_earlier_project_on_sqlite() {
+    runtime().block_on(drizzle_ids_dropped(Dialect::Sqlite));
+}
+
+/// The kysely and drizzle presets key accounts by provider and account id and sessions by their
+/// token, without an `id` column, as their adapters' own tables; pg-adapter and prisma keep `id`.
+#[test]
+fn account_and_session_keys_per_preset() {
+    for (preset, keyed_by_id) in [
+        ("kysely", false),
+        ("drizzle", false),
+        ("prisma", true),
+        ("pg-adapter", true),
+    ] {
+        let schema = schema_of(
+            Step::Rust(PLAIN_MODEL),
+            &config(Dialect::Sqlite, preset, true),
+        );
+        for (key, natural) in [
+            ("account", &["provider", "providerAccountId"][..]),
+            ("session", &["sessionToken"][..]),
+        ] {
+            let t = schema.table(key).unwrap();
+            let expected: Vec<&str> = if keyed_by_id {
+                vec!["id"]
+            } else {
+                natural.to_vec()
+            };
+            assert_eq!(t.primary_key, expected, "{preset} {key}");
+            assert_eq!(t.column("id").is_some(), keyed_by_id, "{preset} {key}");
+            let unique: Vec<&Vec<String>> = t
+                .indexes
+                .iter()
+                .filter(|i| i.unique)
+                .map(|i| &i.columns)
+                .collect();
+            assert_eq!(
+                unique.len(),
+                usize::from(keyed_by_id),
+                "{preset} {key}: {unique:?}"
+            );
+        }
+    }
 }

@@ -49,7 +49,7 @@ fn render(model: &Checked, config: &Config) -> String {
 #[test]
 fn seed_every_preset_provider_and_version() {
     let model = fixture("seed");
-    for preset in ["prisma", "drizzle"] {
+    for preset in ["prisma", "drizzle", "kysely"] {
         for provider in [Provider::Postgresql, Provider::Mysql, Provider::Sqlite] {
             for version in [7, 6] {
                 let text = render(&model, &config(preset, provider, version, true));
@@ -84,23 +84,51 @@ fn the_provider_defaults_to_the_one_sql_dialect() {
     );
 }
 
-/// The `kysely` preset has no account or session `id`, which Prisma's models have: refused, with
-/// the preset that serves Prisma in the help.
+/// The `kysely` and `drizzle` presets' accounts and sessions have no `id`: their models are
+/// keyed as the tables are (`@@id([provider, providerAccountId])`, `sessionToken @id`), as
+/// Auth.js's own Prisma schema; the `prisma` preset keeps its `id` keys.
 #[test]
-fn kysely_preset_is_refused_naming_the_prisma_preset() {
-    let config = config("kysely", Provider::Postgresql, 7, false);
-    let errors = PrismaSchema.emit(&fixture("seed"), &config).unwrap_err();
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].message.contains("`kysely`"), "{errors:?}");
-    assert!(
-        errors[0].notes.iter().any(|n| n.contains("no `id`")),
-        "{errors:?}"
+fn accounts_and_sessions_are_keyed_as_the_tables_are() {
+    let model_of = |text: &str, name: &str| -> String {
+        let start = text
+            .find(&format!("model {name} {{"))
+            .unwrap_or_else(|| panic!("no model {name}:\n{text}"));
+        let end = text[start..].find("\n}").unwrap();
+        text[start..start + end].to_owned()
+    };
+    let fields = |block: &str| -> Vec<String> {
+        block
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_whitespace().next().map(String::from))
+            .collect()
+    };
+    for preset in ["kysely", "drizzle"] {
+        for provider in [Provider::Postgresql, Provider::Mysql, Provider::Sqlite] {
+            let text = render(&fixture("seed"), &config(preset, provider, 7, false));
+            let account = model_of(&text, "Account");
+            let session = model_of(&text, "Session");
+            assert!(!fields(&account).contains(&"id".to_owned()), "{account}");
+            assert!(!fields(&session).contains(&"id".to_owned()), "{session}");
+            assert!(
+                account.contains("@@id([provider, providerAccountId])"),
+                "{account}"
+            );
+            assert!(!account.contains("@@unique"), "{account}");
+            let token = session
+                .lines()
+                .find(|l| l.split_whitespace().next() == Some("sessionToken"))
+                .unwrap();
+            assert!(token.contains(" @id"), "{token}");
+            assert!(!token.contains("@unique"), "{token}");
+        }
+    }
+    let text = render(
+        &fixture("seed"),
+        &config("prisma", Provider::Postgresql, 7, false),
     );
-    assert!(errors[0]
-        .help
-        .as_deref()
-        .unwrap()
-        .contains("naming = \"prisma\""));
+    assert!(fields(&model_of(&text, "Account")).contains(&"id".to_owned()));
+    assert!(fields(&model_of(&text, "Session")).contains(&"id".to_owned()));
 }
 
 #[test]

@@ -43,8 +43,10 @@ pub enum Preset {
     /// `VerificationToken`, `Authenticator`; UUID ids with a database default on users, accounts
     /// and sessions.
     Prisma,
-    /// Drizzle's default Auth.js tables: `user`, `account`, `session`, `verificationToken`,
-    /// `authenticator`; ids are text holding a UUID (a UUID default), as Drizzle's `text("id")`.
+    /// `@auth/drizzle-adapter`'s default tables: `user`, `account`, `session`,
+    /// `verificationToken`, `authenticator`; the user id is text holding a UUID (a UUID
+    /// default), as Drizzle's `text("id")`; accounts are keyed by provider and account id and
+    /// sessions by their token, without an `id` column, as in the adapter's own schema.
     Drizzle,
     /// `@auth/kysely-adapter`'s own test schema: Prisma's table names, a UUID user id (with a
     /// database default), and accounts and sessions without an `id` column (the adapter never
@@ -144,8 +146,9 @@ impl Preset {
     }
 
     /// Whether the preset's table of `kind` has an `id` primary key: users always; accounts and
-    /// sessions except under `kysely` (keyed by provider and account id, and by the session
-    /// token); verification tokens and authenticators never.
+    /// sessions except under `kysely` and `drizzle` (keyed by provider and account id, and by
+    /// the session token, as those adapters' own tables are); verification tokens and
+    /// authenticators never.
     ///
     /// ```
     /// # use authgen_naming::{Preset, TableKind};
@@ -154,11 +157,17 @@ impl Preset {
     /// assert!(!Preset::Kysely.has_id(TableKind::Account));
     /// assert!(Preset::Kysely.has_id(TableKind::User));
     /// assert!(!Preset::Drizzle.has_id(TableKind::VerificationToken));
+    /// assert!(!Preset::Drizzle.has_id(TableKind::Session));
+    /// assert!(!Preset::Drizzle.has_id(TableKind::Account));
+    /// assert!(Preset::Drizzle.has_id(TableKind::User));
+    /// assert!(Preset::PgAdapter.has_id(TableKind::Account));
     /// ```
     pub fn has_id(self, kind: TableKind) -> bool {
         match kind {
             TableKind::User => true,
-            TableKind::Account | TableKind::Session => self != Preset::Kysely,
+            TableKind::Account | TableKind::Session => {
+                matches!(self, Preset::PgAdapter | Preset::Prisma)
+            }
             TableKind::VerificationToken | TableKind::Authenticator => false,
         }
     }

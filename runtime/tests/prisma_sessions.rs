@@ -10,8 +10,9 @@
 //! looks each session token up and must return the user exactly as the Prisma client returns
 //! it, typed as the seed model's `User` (`Role`, `Vec<Permission>`, `DateTime<Utc>`).
 //!
-//! Cases: the `prisma` and the `drizzle` preset (other table names, through `@@map`) on
-//! PostgreSQL, MariaDB and SQLite; with `drizzle` on SQLite dates are integer epoch
+//! Cases: the `prisma`, the `drizzle` (other table names, through `@@map`) and the `kysely`
+//! preset on PostgreSQL, MariaDB and SQLite; `drizzle` and `kysely` have no account or session
+//! `id` (sessions keyed by their token). With `drizzle` on SQLite dates are integer epoch
 //! milliseconds (the SQLite driver adapter's `timestampFormat: "unixepoch-ms"`). On SQLite the
 //! test also checks the bytes Prisma stored: ISO-8601 with `+00:00`, or epoch milliseconds.
 
@@ -237,4 +238,19 @@ fn drizzle_preset_on_mariadb() {
 #[test]
 fn drizzle_preset_on_sqlite() {
     case(Dialect::Sqlite, "drizzle");
+}
+
+#[test]
+fn kysely_preset_on_postgres() {
+    case(Dialect::Postgres, "kysely");
+}
+
+#[test]
+fn kysely_preset_on_mariadb() {
+    case(Dialect::Mysql, "kysely");
+}
+
+#[test]
+fn kysely_preset_on_sqlite() {
+    case(Dialect::Sqlite, "kysely");
 }

@@ -69,7 +69,6 @@ pub(super) fn build(
 ) -> Result<File, Vec<Diagnostic>> {
     let model: &Model = model;
     refuse_integer_ids(schema).map_err(|d| vec![d])?;
-    refuse_kysely(schema).map_err(|d| vec![d])?;
     let mut errors = Vec::new();
     let enums = enums(model, schema, provider, &mut errors);
     let names: Enums = enums
@@ -118,21 +117,7 @@ fn refuse_integer_ids(schema: &Schema) -> Result<(), Diagnostic> {
         ),
     )
     .note("the Prisma client would return numbers where next-auth's `id` is a string, and @auth/core looks users up by a string id, which Prisma refuses (\"Expected Int, provided String\")")
-    .help("use `naming = \"prisma\"` (Prisma's own table names, UUID ids) or `naming = \"drizzle\"` under [sql]; [sql.tables] can keep other table names"))
-}
-
-/// The `kysely` preset's tables are the Kysely adapter's, not Prisma's: refused, naming the
-/// preset that serves Prisma.
-fn refuse_kysely(schema: &Schema) -> Result<(), Diagnostic> {
-    if schema.preset != authgen_naming::Preset::Kysely.as_str() {
-        return Ok(());
-    }
-    Err(Diagnostic::new(
-        None,
-        "[prisma]: the `kysely` naming preset ([sql] naming) follows @auth/kysely-adapter's tables, not Prisma's".to_owned(),
-    )
-    .note("its accounts and sessions have no `id` column, which Prisma's models and @auth/prisma-adapter have")
-    .help("use `naming = \"prisma\"` for Prisma (the Kysely adapter reads those tables too, but its `getSessionAndUser` leaves out the session's `id`)"))
+    .help("use `naming = \"prisma\"` (Prisma's own table names, UUID ids), `naming = \"kysely\"` (the same names, accounts and sessions keyed without an `id`) or `naming = \"drizzle\"` under [sql]; [sql.tables] can keep other table names"))
 }
 
 /// The SQL enum type name of the Rust enum `rust_name`.

@@ -74,6 +74,18 @@ pub enum Change {
         /// The new column.
         column: Column,
     },
+    /// The primary key replaced: an `id` key by a natural key whose columns the table already
+    /// has (the `id` column dropped), or back (the `id` column added). PostgreSQL and MySQL drop
+    /// the old key before the column changes and add the new one after them; SQLite rebuilds the
+    /// table.
+    ReplacePrimaryKey {
+        /// The table's key.
+        table: String,
+        /// The primary key's columns before.
+        from: Vec<String>,
+        /// The primary key's columns after.
+        to: Vec<String>,
+    },
     /// SQLite: the table is rebuilt (new table, rows copied, old one dropped) because `ALTER
     /// TABLE` cannot carry out its column changes. The column changes of the table stay in the
     /// list for their descriptions; this change renders them.
@@ -117,6 +129,7 @@ impl Change {
             | Change::DropColumn { table, .. }
             | Change::AlterColumn { table, .. }
             | Change::AddColumn { table, .. }
+            | Change::ReplacePrimaryKey { table, .. }
             | Change::RebuildTable { table, .. }
             | Change::DropIndex { table, .. }
             | Change::CreateIndex { table, .. } => Some(table),
@@ -170,6 +183,16 @@ impl Change {
                 }
             }
             Change::AddColumn { table, column } => describe_add(&mut out, to, table, column),
+            Change::ReplacePrimaryKey {
+                table,
+                from: a,
+                to: b,
+            } => out.line(format!(
+                "change the primary key of `{}` from ({}) to ({})",
+                table_name(to, table),
+                list_names(a),
+                list_names(b)
+            )),
             Change::RebuildTable { .. } => {}
             Change::DropIndex { table, index } => out.line(format!(
                 "drop index `{}` on `{}`",
@@ -301,6 +324,15 @@ fn widening(from: &ColType, to: &ColType) -> bool {
             | (Varchar, Text)
             | (Enum { .. }, Text)
     )
+}
+
+/// Column names as `` `a`, `b` ``.
+fn list_names(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn list_quoted(values: &[&String]) -> String {

@@ -307,14 +307,15 @@ fn check_supported(from: &Schema, to: &Schema) -> Result<(), Vec<Diagnostic>> {
                 ),
             ));
         }
-        if ft.primary_key != tt.primary_key || ft.foreign_keys != tt.foreign_keys {
+        let key_ok = ft.primary_key == tt.primary_key || id_key_swap(ft, tt) || id_key_swap(tt, ft);
+        if !key_ok || ft.foreign_keys != tt.foreign_keys {
             errors.push(Diagnostic::new(
                 None,
                 format!(
                     "the primary or foreign keys of `{}` changed: not supported by incremental migrations",
                     tt.name
                 ),
-            ));
+            ).help("incremental migrations can only replace an `id` primary key by a natural key of columns the table has (dropping `id`), or back; start a new migrations directory for other key changes"));
         }
     }
     if errors.is_empty() {
@@ -322,6 +323,14 @@ fn check_supported(from: &Schema, to: &Schema) -> Result<(), Vec<Diagnostic>> {
     } else {
         Err(errors)
     }
+}
+
+/// Whether `a` is keyed by an `id` column that `b` no longer has, and `b` by columns `a` has
+/// (the `kysely` and `drizzle` presets' accounts and sessions since they dropped `id`).
+fn id_key_swap(a: &Table, b: &Table) -> bool {
+    a.primary_key == [authgen_naming::columns::ID]
+        && b.column(authgen_naming::columns::ID).is_none()
+        && b.primary_key.iter().all(|c| a.column(c).is_some())
 }
 
 /// New, changed and dropped enum types.
@@ -403,8 +412,17 @@ fn plan_table<'a>(cx: &Ctx<'_>, ft: &'a Table, tt: &'a Table, renames: &[Rename]
         table: key(),
         column: (*c).clone(),
     }));
+    let key_changed = ft.primary_key != tt.primary_key;
+    if key_changed {
+        p.changes.push(Change::ReplacePrimaryKey {
+            table: key(),
+            from: ft.primary_key.clone(),
+            to: tt.primary_key.clone(),
+        });
+    }
     p.rebuild = cx.d == Dialect::Sqlite
         && (!altered.is_empty()
+            || key_changed
             || p.changes
                 .iter()
                 .any(|c| matches!(c, Change::DropColumn { .. }))

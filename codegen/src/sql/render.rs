@@ -1,8 +1,9 @@
 //! The renderer: a list of [`Change`]s as one dialect's statements.
 //!
-//! Order of the statements: new enum types (PostgreSQL), dropped indexes, dropped tables, column
-//! renames / drops / alterations / additions per table (SQLite: a table rebuild where `ALTER
-//! TABLE` cannot do it), the end of PostgreSQL's enum recreation, new tables, new indexes.
+//! Order of the statements: new enum types (PostgreSQL), dropped indexes, dropped tables, per
+//! table column renames, the replaced primary key dropped, column drops / alterations /
+//! additions, the new primary key added (SQLite: a table rebuild where `ALTER TABLE` cannot do
+//! it), the end of PostgreSQL's enum recreation, new tables, new indexes.
 
 use std::collections::BTreeSet;
 
@@ -241,6 +242,7 @@ fn table_columns(cx: &Ctx<'_>, tt: &Table, changes: &[Change]) -> Vec<String> {
             ));
         }
     }
+    out.extend(mine().filter_map(|c| drop_primary_key(cx, ft, c)));
     for c in mine() {
         if let Change::DropColumn { column, .. } = c {
             out.push(format!(
@@ -263,7 +265,40 @@ fn table_columns(cx: &Ctx<'_>, tt: &Table, changes: &[Change]) -> Vec<String> {
             ));
         }
     }
+    out.extend(mine().filter_map(|c| add_primary_key(cx, tt, c)));
     out
+}
+
+/// PostgreSQL and MySQL: the old primary key of `ft` dropped, before the column changes.
+fn drop_primary_key(cx: &Ctx<'_>, ft: &Table, c: &Change) -> Option<String> {
+    let Change::ReplacePrimaryKey { .. } = c else {
+        return None;
+    };
+    let tq = cx.q(&ft.name);
+    Some(match cx.d {
+        Dialect::Postgres => format!(
+            "ALTER TABLE {tq} DROP CONSTRAINT {};",
+            cx.q(&ident(&[&ft.name, "pkey"]))
+        ),
+        _ => format!("ALTER TABLE {tq} DROP PRIMARY KEY;"),
+    })
+}
+
+/// PostgreSQL and MySQL: the new primary key of `tt` added, after the column changes (under the
+/// name a fresh `CREATE TABLE` gives it).
+fn add_primary_key(cx: &Ctx<'_>, tt: &Table, c: &Change) -> Option<String> {
+    let Change::ReplacePrimaryKey { to, .. } = c else {
+        return None;
+    };
+    let tq = cx.q(&tt.name);
+    let columns = to.iter().map(|n| cx.q(n)).collect::<Vec<_>>().join(", ");
+    Some(match cx.d {
+        Dialect::Postgres => format!(
+            "ALTER TABLE {tq} ADD CONSTRAINT {} PRIMARY KEY ({columns});",
+            cx.q(&ident(&[&tt.name, "pkey"]))
+        ),
+        _ => format!("ALTER TABLE {tq} ADD PRIMARY KEY ({columns});"),
+    })
 }
 
 /// SQLite's table rebuild: the new table under a temporary name, the kept columns copied
