@@ -59,7 +59,8 @@ function unixNow(): number {
 
 function seconds(name: string, value: unknown): number {
   if (typeof value !== "number" || !Number.isSafeInteger(value)) {
-    throw new RangeError(`revoke.ts: ${name} must be whole unix seconds, not ${String(value)}`);
+    const what = typeof value === "number" ? String(value) : typeof value;
+    throw new RangeError(`revoke.ts: ${name} must be whole unix seconds, not ${what}`);
   }
   return value;
 }
