@@ -32,7 +32,10 @@ fn revoke_ts_type_checks_against_node_redis_5_and_ioredis_5() {
     let ts = generate_revoke_ts();
     let committed =
         std::fs::read_to_string(root().join("fixtures/seed/generated/types/revoke.ts")).unwrap();
-    assert_eq!(ts, committed, "the seed's committed revoke.ts is the same file");
+    assert_eq!(
+        ts, committed,
+        "the seed's committed revoke.ts is the same file"
+    );
 
     let dir = authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts/redis"));
     for (package, major) in [("redis", "5."), ("ioredis", "5.")] {
@@ -52,7 +55,9 @@ fn revoke_ts_type_checks_against_node_redis_5_and_ioredis_5() {
 fn a_broken_call_is_a_compile_error() {
     // The control: the same project with one misuse outside `@ts-expect-error` fails to compile.
     let dir = authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts/redis"));
-    let work = dir.join("generated").join(format!("control-{}", std::process::id()));
+    let work = dir
+        .join("generated")
+        .join(format!("control-{}", std::process::id()));
     std::fs::create_dir_all(&work).unwrap();
     std::fs::write(work.join("revoke.ts"), generate_revoke_ts()).unwrap();
     std::fs::write(
