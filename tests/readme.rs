@@ -41,6 +41,7 @@ fn the_bundled_example_is_generated_and_current() {
         "types/permissions.ts",
         "types/schemas.ts",
         "types/trpc.ts",
+        "types/revoke.ts",
         "schema/sqlite.sql",
         "schema/postgres.sql",
         "schema/mysql.sql",
@@ -74,7 +75,7 @@ fn export_from_the_derives_is_byte_identical_to_the_cli() {
     .unwrap();
     let model = authgen::model![Role, Permission, User, Session, SessionUser, Jwt];
     let files = authgen::render(&model, &config).unwrap();
-    assert_eq!(files.len(), 7);
+    assert_eq!(files.len(), 8);
     for f in &files {
         let committed = std::fs::read_to_string(root.join("fixtures/seed").join(&f.path)).unwrap();
         assert_eq!(f.contents, committed, "{}", f.path.display());
@@ -85,7 +86,7 @@ fn export_from_the_derives_is_byte_identical_to_the_cli() {
         .join(format!("export-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let first = authgen::export(&model, &config, &dir).unwrap();
-    assert_eq!(first.len(), 7);
+    assert_eq!(first.len(), 8);
     assert!(authgen::export(&model, &config, &dir).unwrap().is_empty());
     std::fs::remove_file(dir.join("generated/types/permissions.ts")).unwrap();
     assert_eq!(

@@ -13,6 +13,7 @@
 //! zod_exact_optional = false  # schemas.ts for exactOptionalPropertyTypes (zod >= 4.3)
 //! trpc = false             # also trpc.ts: tRPC procedures that check the session
 //! next = false             # also guards.ts: Next.js App Router guards
+//! redis = false            # also revoke.ts: revocations on Redis (node-redis 5 / ioredis 5)
 //!
 //! [sql]
 //! dialects = ["sqlite"]    # postgres, mysql, sqlite
@@ -131,6 +132,11 @@ pub struct TypeScript {
     /// Also write `guards.ts`: Next.js App Router guards (Server Components and Actions, Route
     /// Handlers, middleware) over `permissions.ts`.
     pub next: bool,
+    /// Also write `revoke.ts`: `revokeUser`, `revokeToken` and `revokeSession` on Redis
+    /// (node-redis 5 or ioredis 5), writing the keys and messages that the runtime's
+    /// `revoke::Revocations` (feature `redis`) reads.
+    #[serde(deserialize_with = "redis_flag")]
+    pub redis: bool,
 }
 
 impl Default for TypeScript {
@@ -142,8 +148,24 @@ impl Default for TypeScript {
             zod_exact_optional: false,
             trpc: false,
             next: false,
+            redis: false,
         }
     }
+}
+
+/// Reads `[typescript] redis`: a boolean, with an error that says what the key does.
+fn redis_flag<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    struct Flag;
+    impl serde::de::Visitor<'_> for Flag {
+        type Value = bool;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("`true` or `false` (whether to write revoke.ts, revocations on Redis)")
+        }
+        fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<bool, E> {
+            Ok(v)
+        }
+    }
+    d.deserialize_bool(Flag)
 }
 
 /// A SQL dialect: the one enum of `authgen-naming`, which the runtime uses too.
@@ -237,6 +259,25 @@ pub fn loc_of_offset(file: &str, text: &str, offset: usize) -> Loc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redis_is_a_boolean_located_at_its_value() {
+        let c = Config::parse("[typescript]\nredis = true\n", "authgen.toml").unwrap();
+        assert!(c.typescript.redis);
+        assert!(!Config::default().typescript.redis);
+        for bad in ["\"yes\"", "1", "[true]"] {
+            let text = format!("[typescript]\nredis = {bad}\n");
+            let e = Config::parse(&text, "authgen.toml").unwrap_err();
+            let loc = e.loc.expect("located");
+            assert_eq!(
+                (&*loc.file, loc.line, loc.column),
+                ("authgen.toml", 2, 9),
+                "{bad}"
+            );
+            assert!(e.message.contains("`true` or `false`"), "{}", e.message);
+            assert!(e.message.contains("revoke.ts"), "{}", e.message);
+        }
+    }
 
     #[test]
     fn an_unknown_preset_is_located_at_its_value() {

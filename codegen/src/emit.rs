@@ -48,6 +48,11 @@ pub trait Emitter {
 /// config.typescript.next = true;
 /// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
 /// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "guards.ts", "sql"]);
+///
+/// let mut config = Config::default();
+/// config.typescript.redis = true;
+/// let names: Vec<&str> = emit::emitters(&config).iter().map(|e| e.name()).collect();
+/// assert_eq!(names, ["next-auth.d.ts", "permissions.ts", "revoke.ts", "sql"]);
 /// ```
 pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     let mut out: Vec<Box<dyn Emitter>> =
@@ -60,6 +65,9 @@ pub fn emitters(config: &Config) -> Vec<Box<dyn Emitter>> {
     }
     if config.typescript.next {
         out.push(Box::new(crate::ts::Guards));
+    }
+    if config.typescript.redis {
+        out.push(Box::new(crate::ts::Revoke));
     }
     out.push(Box::new(crate::sql::SqlSchemas));
     if config.prisma.is_some() {

@@ -22,6 +22,7 @@ use std::fmt;
 use std::str::FromStr;
 
 mod dialect;
+pub mod revoke;
 
 pub use dialect::Dialect;
 

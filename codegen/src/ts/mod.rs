@@ -19,6 +19,8 @@
 //! - `trpc.ts` (with `[typescript] trpc = true`): tRPC procedures that check the session, see
 //!   [`Trpc`].
 //! - `guards.ts` (with `[typescript] next = true`): Next.js App Router guards, see [`Guards`].
+//! - `revoke.ts` (with `[typescript] redis = true`): revocations on Redis for the runtime's
+//!   `revoke::Revocations`, see [`Revoke`].
 //!
 //! Every file starts with one line holding [`GENERATED_MARK`], uses LF line endings and is
 //! byte-for-byte deterministic.
@@ -26,6 +28,7 @@
 mod dts;
 mod guards;
 mod permissions;
+mod revoke;
 mod trpc;
 mod types;
 mod zod;
@@ -33,6 +36,7 @@ mod zod;
 pub use dts::Dts;
 pub use guards::Guards;
 pub use permissions::Permissions;
+pub use revoke::Revoke;
 pub use trpc::Trpc;
 pub use zod::Zod;
 
@@ -54,6 +58,9 @@ pub const ZOD_FILE: &str = "schemas.ts";
 pub const TRPC_FILE: &str = "trpc.ts";
 /// The Next.js guards file's name inside `[typescript] out_dir` (with `[typescript] next = true`).
 pub const GUARDS_FILE: &str = "guards.ts";
+/// The Redis revocations file's name inside `[typescript] out_dir` (with `[typescript] redis =
+/// true`).
+pub const REVOKE_FILE: &str = "revoke.ts";
 
 /// The first line of every generated TypeScript file.
 pub fn header() -> String {

@@ -8,16 +8,22 @@
 //   Credentials with database sessions (its callback always mints a JWT cookie), so this mode
 //   signs in with an email link: `sendVerificationRequest` appends the link to the file named by
 //   `MAIL_OUTBOX` (a local mail sink that the README and the end-to-end test read).
+//
+// With `REDIS_URL` set, signing out also revokes on Redis (the generated `revoke.ts`, read by
+// the Rust service's `revoke::Revocations`): the JWT by its `jti` until its `exp` (`events.signOut`),
+// or the database session by the SHA-256 of its token (the adapter's `deleteSession`). Without
+// it there is no Redis client at all.
 import { appendFile } from "node:fs/promises";
 import NextAuth, { type NextAuthConfig, type Session, type User } from "next-auth";
 import type { Provider } from "next-auth/providers";
 import Credentials from "next-auth/providers/credentials";
-import type { AdapterUser } from "next-auth/adapters";
+import type { Adapter, AdapterSession, AdapterUser } from "next-auth/adapters";
 import { KyselyAdapter, type Database } from "@auth/kysely-adapter";
 import type { Kysely } from "kysely";
 import bcrypt from "bcryptjs";
 import { db, parsePermissions } from "@/db";
 import { RoleSchema } from "@/auth/generated/schemas";
+import { revokeSession, revokeToken, type RedisClient } from "@/auth/generated/revoke";
 
 export type Strategy = "jwt" | "database";
 
@@ -90,17 +96,75 @@ function redirect({ url, baseUrl }: { url: string; baseUrl: string }): string {
   return allowed.includes(target.origin) ? `${target.pathname}${target.search}${target.hash}` : "/";
 }
 
+/** The revocations client, connected on first use; none unless `REDIS_URL` is set. */
+let redis: Promise<RedisClient> | undefined;
+
+function revocations(): Promise<RedisClient> | undefined {
+  const url = process.env.REDIS_URL;
+  if (!url) return undefined;
+  redis ??= import("redis")
+    .then(({ createClient }) => {
+      const client = createClient({ url });
+      // node-redis reconnects by itself; an unhandled "error" event would end the process.
+      client.on("error", (e: Error) => console.error(`revocations: redis: ${e.message}`));
+      return client.connect();
+    })
+    .catch((e: unknown) => {
+      redis = undefined; // try again at the next sign-out
+      throw e;
+    });
+  return redis;
+}
+
+/** What Auth.js passes to `events.signOut`: `{ token }` (JWT sessions) or `{ session }`. */
+type SignOutMessage = Parameters<NonNullable<NonNullable<NextAuthConfig["events"]>["signOut"]>>[0];
+
+/**
+ * `events.signOut` (JWT mode): revokes the signed-out token by its `jti` until its `exp`, so that
+ * the Rust service refuses it at once instead of at `exp`. Auth.js logs an error thrown here and
+ * clears the cookie all the same.
+ */
+async function revokeOnSignOut(message: SignOutMessage): Promise<void> {
+  const client = revocations();
+  if (!client || !("token" in message)) return;
+  const token = message.token; // the decoded JWT: Auth.js sets `jti` and `exp` on every one
+  if (typeof token?.jti === "string" && typeof token.exp === "number") {
+    await revokeToken(await client, token.jti, token.exp);
+  }
+}
+
+/**
+ * The adapter with a `deleteSession` that also publishes the session's revocation (database
+ * mode), so that the service drops it from its session cache at once. It is done here rather
+ * than in `events.signOut` because @auth/kysely-adapter's `deleteSession` returns nothing, so
+ * the event's `session` is always `undefined`.
+ */
+function revokingAdapter(adapter: Adapter): Adapter {
+  const { deleteSession } = adapter;
+  if (!deleteSession) return adapter;
+  return {
+    ...adapter,
+    async deleteSession(sessionToken): Promise<AdapterSession | null> {
+      const deleted = (await deleteSession(sessionToken)) ?? null;
+      const client = revocations();
+      if (client) await revokeSession(await client, sessionToken);
+      return deleted;
+    },
+  };
+}
+
 function config(): NextAuthConfig {
   const mode = strategy();
   const base: Omit<NextAuthConfig, "providers"> = {
     trustHost: true,
     pages: { signIn: "/signin", verifyRequest: "/signin/check-email" },
     session: { strategy: mode },
+    events: { signOut: revokeOnSignOut },
   };
   if (mode === "database") {
     return {
       ...base,
-      adapter: KyselyAdapter(db() as unknown as Kysely<Database>),
+      adapter: revokingAdapter(KyselyAdapter(db() as unknown as Kysely<Database>)),
       providers: [outbox],
       callbacks: {
         redirect,

@@ -20,6 +20,10 @@
 //! | `authgen:revoked:jti:{jti}` ([`token_key`]) | the token's `exp`, unix seconds (any value: presence revokes) | `exp + 60 s` |
 //! | channel `authgen:revocations` ([`CHANNEL`]) | one JSON [`RevocationMessage`] per revocation, published after the key is set | — |
 //!
+//! The prefixes, the channel, [`DEFAULT_USER_KEY_TTL`] and [`TOKEN_KEY_GRACE`] are
+//! re-exported from `authgen_naming::revoke` ([`crate::naming::revoke`]), from which the
+//! generated `revoke.ts` (`[typescript] redis = true`) is written too.
+//!
 //! `{id}` is the token's `sub` and `{jti}` its `jti`, verbatim. A writer sets the key first
 //! and then publishes (authgen does both in one pipeline); a user value that is not a number
 //! revokes every token of that user (fail closed).
@@ -75,32 +79,24 @@ pub mod axum;
 
 pub use builder::{
     RevocationsBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL, DEFAULT_RETRY_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE,
+    DEFAULT_TIMEOUT,
 };
 pub use error::{RevocationError, RevocationErrorKind};
 pub use message::RevocationMessage;
 pub use store::Revocations;
 
-/// The prefix of a user's revocation key: `authgen:revoked:user:{id}`.
-///
-/// ```
-/// assert_eq!(authgen_runtime::revoke::USER_KEY_PREFIX, "authgen:revoked:user:");
-/// ```
-pub const USER_KEY_PREFIX: &str = "authgen:revoked:user:";
+// The key layout lives in `authgen-naming` (`authgen_naming::revoke`): the one source that the
+// generated `revoke.ts` (`[typescript] redis = true`) is written from too.
+pub use authgen_naming::revoke::{
+    CHANNEL, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE, TOKEN_KEY_PREFIX, USER_KEY_PREFIX,
+};
 
-/// The prefix of a token id's revocation key: `authgen:revoked:jti:{jti}`.
-///
-/// ```
-/// assert_eq!(authgen_runtime::revoke::TOKEN_KEY_PREFIX, "authgen:revoked:jti:");
-/// ```
-pub const TOKEN_KEY_PREFIX: &str = "authgen:revoked:jti:";
-
-/// The pub/sub channel of [`RevocationMessage`]s.
-///
-/// ```
-/// assert_eq!(authgen_runtime::revoke::CHANNEL, "authgen:revocations");
-/// ```
-pub const CHANNEL: &str = "authgen:revocations";
+// `builder.rs` still spells the two durations out; until it takes them from here, they must
+// equal the naming crate's (a compile error otherwise).
+const _: () = assert!(
+    builder::DEFAULT_USER_KEY_TTL.as_nanos() == DEFAULT_USER_KEY_TTL.as_nanos()
+        && builder::TOKEN_KEY_GRACE.as_nanos() == TOKEN_KEY_GRACE.as_nanos()
+);
 
 /// The Redis key holding the revocation cutoff of `user_id`.
 ///
