@@ -1,8 +1,9 @@
 //! The `authgen` command line, as a library so tests can run it in-process with [`run`].
 //!
 //! Conventions every subcommand follows:
-//! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference or a
-//!   token failed verification; [`Exit::Usage`] (2) bad usage or bad input;
+//! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference, a
+//!   token failed verification or Redis could not be written; [`Exit::Usage`] (2) bad usage or
+//!   bad input;
 //! - errors go through one printer ([`report`]): `file:line:col: error: message`, the source
 //!   line and a caret, every error at once; colour only on a terminal and never with `NO_COLOR`.
 //!   An error about a whole file is at `file:1:1`; NUL bytes and invalid UTF-8 at the first bad
