@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use authgen_runtime::revoke::{FailurePolicy, Revocations, RevocationsBuilder};
 
-pub use authgen_testkit::redis::{RedisServer, REDIS_SERVER};
+pub use authgen_testkit::redis::RedisServer;
 
 pub fn unix_now() -> i64 {
     SystemTime::now()
