@@ -85,6 +85,11 @@ pub struct TokenArgs {
 }
 
 /// The cutoff of `authgen revoke user --at`.
+///
+/// ```
+/// use authgen_cli::revoke::{parse_at, At};
+/// assert_eq!(parse_at("1764500000"), Ok(At::Secs(1_764_500_000)));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum At {
     /// The current second (stored as now + 1, so a token issued this second is refused too).
@@ -175,7 +180,15 @@ fn redis_url(args: &RevokeArgs, io: &Io<'_>) -> String {
         .unwrap_or_else(|| DEFAULT_REDIS_URL.to_owned())
 }
 
-/// Runs `authgen revoke`.
+/// Runs `authgen revoke`: exit 0 when written, 1 when Redis cannot be written, 2 on bad usage.
+///
+/// ```
+/// use std::path::Path;
+/// use authgen_cli::{run_captured, Exit};
+/// let out = run_captured(&["revoke", "token", "j-1", "--exp", "soon"], Path::new("."), &[], b"");
+/// assert_eq!(out.exit, Exit::Usage);
+/// assert!(out.stderr.contains("`soon` is not a time in unix seconds"));
+/// ```
 pub fn revoke(args: &RevokeArgs, io: &mut Io<'_>) -> Exit {
     let url = redis_url(args, io);
     let target = redis_target(&url);
