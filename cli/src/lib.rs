@@ -1,8 +1,9 @@
 //! The `authgen` command line, as a library so tests can run it in-process with [`run`].
 //!
 //! Conventions every subcommand follows:
-//! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference or a
-//!   token failed verification; [`Exit::Usage`] (2) bad usage or bad input;
+//! - exit codes: [`Exit::Ok`] (0) success; [`Exit::Failed`] (1) a check found a difference, a
+//!   token failed verification or Redis could not be written; [`Exit::Usage`] (2) bad usage or
+//!   bad input;
 //! - errors go through one printer ([`report`]): `file:line:col: error: message`, the source
 //!   line and a caret, every error at once; colour only on a terminal and never with `NO_COLOR`.
 //!   An error about a whole file is at `file:1:1`; NUL bytes and invalid UTF-8 at the first bad
@@ -20,6 +21,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+mod compact;
 pub mod generate;
 pub mod history;
 pub mod journal;
@@ -27,6 +29,7 @@ pub mod load;
 pub mod migrate;
 pub mod read;
 pub mod report;
+pub mod revoke;
 pub mod schema;
 pub mod token;
 pub mod write;
@@ -40,7 +43,8 @@ pub mod write;
 pub enum Exit {
     /// 0: success.
     Ok = 0,
-    /// 1: a check found a difference, or a token failed verification.
+    /// 1: a check found a difference, a token failed verification, or Redis could not be
+    /// written (`authgen revoke`).
     Failed = 1,
     /// 2: bad usage or bad input.
     Usage = 2,
@@ -106,6 +110,8 @@ enum Command {
     Decode(token::DecodeArgs),
     /// Mint a session token that next-auth's own `decode` accepts.
     Encode(token::EncodeArgs),
+    /// Revoke a user's tokens, one token, or a database session, in the services' Redis.
+    Revoke(revoke::RevokeArgs),
 }
 
 /// Runs the command line `args` (including the program name) and returns how it ended; see
@@ -144,6 +150,7 @@ where
         Command::Migrate(args) => migrate::migrate(&args, io),
         Command::Decode(args) => token::decode(&args, io),
         Command::Encode(args) => token::encode(&args, io),
+        Command::Revoke(args) => revoke::revoke(&args, io),
     }
 }
 

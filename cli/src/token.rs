@@ -3,7 +3,9 @@
 //! Secrets come from `--secret`, else from the environment as next-auth reads it (see
 //! [`env_secrets`]). Neither secrets nor tokens are ever printed in an error.
 
-use authgen_runtime::{ConfigError, NextAuthVersion, Verifier};
+use std::io::Write;
+
+use authgen_runtime::{ConfigError, NextAuthVersion, TokenErrorKind, Verifier};
 use serde_json::Value;
 
 use crate::{Exit, Io};
@@ -164,45 +166,91 @@ pub fn decode(args: &DecodeArgs, io: &mut Io<'_>) -> Exit {
 
 /// `-`: one token per line; one compact JSON line per token, an error line per failure (a line
 /// that is not UTF-8 is one such failure; the lines after it are still read).
+///
+/// Built for volume: one reused line buffer and one reused output line, the claims written
+/// without building a `Value` tree ([`decode_line`]), standard output buffered (flushed before
+/// each error line, so the two streams stay in order on a terminal, and at the end).
 fn decode_lines(verifier: &Verifier, io: &mut Io<'_>) -> Exit {
     let mut failed = false;
-    let mut line = Vec::new();
+    let mut line = Vec::with_capacity(4096);
+    let mut json = Vec::with_capacity(4096);
     let mut n = 0usize;
+    let mut out = std::io::BufWriter::with_capacity(64 * 1024, &mut *io.stdout);
     loop {
         line.clear();
         match io.stdin.read_until(b'\n', &mut line) {
             Ok(0) => break,
             Ok(_) => {}
             Err(e) => {
+                let _ = out.flush();
                 let _ = writeln!(io.stderr, "authgen decode: reading standard input: {e}");
                 return Exit::Usage;
             }
         }
         n += 1;
+        json.clear();
         let result = match std::str::from_utf8(&line) {
             Ok(text) if text.trim().is_empty() => continue,
-            Ok(text) => verifier.decode_map(text.trim()).map_err(|e| e.to_string()),
+            Ok(text) => decode_line(verifier, text.trim(), &mut json),
             Err(e) => Err(format!(
                 "not UTF-8 text (invalid byte at offset {})",
                 e.valid_up_to()
             )),
         };
-        match result {
-            Ok(claims) => {
-                let text = serde_json::to_string(&Value::Object(claims)).unwrap_or_default();
-                let _ = writeln!(io.stdout, "{text}");
-            }
+        let written = match result {
+            Ok(()) => out.write_all(&json),
             Err(why) => {
                 failed = true;
+                let flushed = out.flush();
                 let _ = writeln!(io.stderr, "authgen decode: line {n}: {why}");
+                flushed
             }
+        };
+        if let Err(e) = written {
+            let _ = writeln!(io.stderr, "authgen decode: writing standard output: {e}");
+            return Exit::Usage;
         }
+    }
+    if let Err(e) = out.flush() {
+        let _ = writeln!(io.stderr, "authgen decode: writing standard output: {e}");
+        return Exit::Usage;
     }
     if failed {
         Exit::Failed
     } else {
         Exit::Ok
     }
+}
+
+/// Verifies one token and appends its claims to `json` as one compact line: exactly what
+/// `serde_json::to_string` of [`Verifier::decode_map`]'s object prints, and the same error.
+///
+/// The usual path verifies with [`Verifier::verify_with`] and writes the plaintext's JSON
+/// straight out ([`compact`](crate::compact)). A payload it does not reproduce exactly, and an
+/// error that depends on the payload (expired, not yet valid, claims), are left to
+/// `decode_map`, so output and messages are those of `decode_map` in every case.
+fn decode_line(verifier: &Verifier, token: &str, json: &mut Vec<u8>) -> Result<(), String> {
+    match verifier.verify_with(token, |plain| crate::compact::write_line(plain, json)) {
+        Ok(Some(())) => return Ok(()),
+        Err(e) if !payload_dependent(e.kind()) => return Err(e.to_string()),
+        _ => {}
+    }
+    let claims = verifier.decode_map(token).map_err(|e| e.to_string())?;
+    serde_json::to_writer(&mut *json, &Value::Object(claims)).map_err(|e| e.to_string())?;
+    json.push(b'\n');
+    Ok(())
+}
+
+/// Whether an error of this kind can come from the payload (whose parse differs between
+/// `verify_with` and `decode_map`), rather than from the token's envelope and keys.
+fn payload_dependent(kind: TokenErrorKind) -> bool {
+    !matches!(
+        kind,
+        TokenErrorKind::Malformed
+            | TokenErrorKind::UnsupportedAlgorithm
+            | TokenErrorKind::AuthenticationFailed
+            | TokenErrorKind::TooLarge
+    )
 }
 
 /// Runs `authgen encode`.

@@ -3,6 +3,7 @@
 //! - [`npm`]: install a committed `package-lock.json` with `npm ci`, once per lock file content,
 //!   and run Node scripts against the real packages.
 //! - [`db`]: a fresh PostgreSQL or MariaDB database per test, dropped afterwards, and SQLite files.
+//! - [`redis`]: a private `redis-server` per test on a free port, killed on drop.
 //!
 //! A test that needs a service and cannot reach it panics with a message that says which service
 //! and how it was addressed: it never passes by skipping.
@@ -10,6 +11,7 @@
 
 pub mod db;
 pub mod npm;
+pub mod redis;
 
 use std::path::{Path, PathBuf};
 

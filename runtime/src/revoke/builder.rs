@@ -37,6 +37,8 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 /// assert_eq!(authgen_runtime::revoke::DEFAULT_RETRY_DELAY.as_secs(), 1);
 /// ```
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
+/// The default interval of the pub/sub listener's `PING` ([`RevocationsBuilder::ping_interval`]).
+pub(crate) const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(10);
 /// The default lifetime of a user revocation key after its cutoff: next-auth's default
 /// `maxAge` (30 days), after which every token issued before the cutoff has expired.
 ///
@@ -70,6 +72,7 @@ pub struct RevocationsBuilder {
     ttl: Duration,
     timeout: Duration,
     retry_delay: Duration,
+    ping_interval: Duration,
     user_key_ttl: Duration,
     on_failure: Option<FailureHook>,
     on_session: Vec<SessionHook>,
@@ -82,6 +85,7 @@ impl fmt::Debug for RevocationsBuilder {
             .field("capacity", &self.capacity)
             .field("ttl", &self.ttl)
             .field("timeout", &self.timeout)
+            .field("ping_interval", &self.ping_interval)
             .finish_non_exhaustive()
     }
 }
@@ -127,6 +131,26 @@ impl RevocationsBuilder {
     /// ```
     pub fn retry_delay(mut self, delay: Duration) -> Self {
         self.retry_delay = delay;
+        self
+    }
+
+    /// How often the pub/sub listener sends `PING` on its subscribed connection (default 10 s;
+    /// `Duration::ZERO` turns it off). A connection whose peer vanished without closing it
+    /// (half-open) or a frozen server is found out within `interval` + [`timeout`]: the
+    /// listener counts as disconnected ([`Revocations::is_listening`] is false, so the
+    /// staleness bound is the cache TTL), then reconnects and empties the cache as on every
+    /// resubscription.
+    ///
+    /// [`timeout`]: Self::timeout
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use authgen_runtime::revoke::{FailurePolicy, Revocations};
+    /// let b = Revocations::builder("redis://127.0.0.1", FailurePolicy::Refuse).ping_interval(Duration::from_secs(2));
+    /// # let _ = b;
+    /// ```
+    pub fn ping_interval(mut self, interval: Duration) -> Self {
+        self.ping_interval = interval;
         self
     }
 
@@ -196,7 +220,12 @@ impl RevocationsBuilder {
         let client = redis::Client::open(self.url.as_str())
             .map_err(|e| config(format!("invalid Redis URL: {e}")))?;
         let inner = Arc::new(Inner {
-            conn: Conn::new(client, self.timeout, self.retry_delay),
+            conn: Conn::new(
+                client,
+                self.timeout,
+                self.retry_delay,
+                Some(self.ping_interval).filter(|d| !d.is_zero()),
+            ),
             cache: Cache::new(self.capacity, self.ttl),
             policy: self.policy,
             user_key_ttl: self.user_key_ttl,
@@ -230,6 +259,7 @@ impl Revocations {
             ttl: DEFAULT_CACHE_TTL,
             timeout: DEFAULT_TIMEOUT,
             retry_delay: DEFAULT_RETRY_DELAY,
+            ping_interval: DEFAULT_PING_INTERVAL,
             user_key_ttl: DEFAULT_USER_KEY_TTL,
             on_failure: None,
             on_session: Vec::new(),

@@ -19,15 +19,23 @@ pub(crate) struct Conn {
     pub(crate) client: Client,
     pub(crate) timeout: Duration,
     pub(crate) retry_delay: Duration,
+    /// How often the pub/sub listener pings its connection (`None`: never).
+    pub(crate) ping_interval: Option<Duration>,
     state: Mutex<State>,
 }
 
 impl Conn {
-    pub(crate) fn new(client: Client, timeout: Duration, retry_delay: Duration) -> Conn {
+    pub(crate) fn new(
+        client: Client,
+        timeout: Duration,
+        retry_delay: Duration,
+        ping_interval: Option<Duration>,
+    ) -> Conn {
         Conn {
             client,
             timeout,
             retry_delay,
+            ping_interval,
             state: Mutex::new(State {
                 conn: None,
                 retry_at: None,

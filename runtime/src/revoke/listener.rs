@@ -3,42 +3,68 @@
 //!
 //! Messages sent while it was disconnected are lost, so on every (re)subscription it empties
 //! the revocation cache: what it held is fetched again from Redis, where revocations are stored.
+//!
+//! A connection whose peer is gone without closing it (a half-open connection: the host
+//! vanished, a firewall dropped the state, the server is frozen) delivers no message and no
+//! error. So the listener sends `PING` on the subscribed connection every `ping_interval`; when
+//! no answer comes within `timeout`, it counts the connection as lost: `is_listening()` turns
+//! false and it reconnects, which empties the cache again.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
+use std::time::Duration;
 
 use futures_util::StreamExt;
+use tokio::time::Instant;
 
 use super::cache::Key;
 use super::message::parse_digest;
 use super::store::Inner;
 use super::{RevocationMessage, CHANNEL};
 
+/// What the listener reads from [`Inner`] on each connection attempt.
+struct Settings {
+    client: redis::Client,
+    timeout: Duration,
+    retry: Duration,
+    ping: Option<Duration>,
+}
+
+impl Settings {
+    fn of(inner: &Inner) -> Settings {
+        Settings {
+            client: inner.conn.client.clone(),
+            timeout: inner.conn.timeout,
+            retry: inner.conn.retry_delay,
+            ping: inner.conn.ping_interval,
+        }
+    }
+}
+
 pub(crate) async fn run(inner: Weak<Inner>) {
     loop {
-        let Some((client, timeout, retry)) = inner
-            .upgrade()
-            .map(|i| (i.conn.client.clone(), i.conn.timeout, i.conn.retry_delay))
-        else {
+        let Some(settings) = inner.upgrade().map(|i| Settings::of(&i)) else {
             return;
         };
-        let subscribed = tokio::time::timeout(timeout, async {
+        let client = &settings.client;
+        let subscribed = tokio::time::timeout(settings.timeout, async {
             let mut pubsub = client.get_async_pubsub().await?;
             pubsub.subscribe(CHANNEL).await?;
             Ok::<_, redis::RedisError>(pubsub)
         })
         .await;
         if let Ok(Ok(pubsub)) = subscribed {
-            if !listen(&inner, pubsub).await {
+            if !listen(&inner, pubsub, &settings).await {
                 return;
             }
         }
-        tokio::time::sleep(retry).await;
+        tokio::time::sleep(settings.retry).await;
     }
 }
 
-/// Reads messages until the connection drops; `false` when the `Revocations` is gone.
-async fn listen(weak: &Weak<Inner>, pubsub: redis::aio::PubSub) -> bool {
+/// Reads messages until the connection drops or stops answering `PING`; `false` when the
+/// `Revocations` is gone.
+async fn listen(weak: &Weak<Inner>, pubsub: redis::aio::PubSub, settings: &Settings) -> bool {
     match weak.upgrade() {
         Some(inner) => {
             inner.cache.clear();
@@ -46,13 +72,31 @@ async fn listen(weak: &Weak<Inner>, pubsub: redis::aio::PubSub) -> bool {
         }
         None => return false,
     }
-    let mut stream = pubsub.into_on_message();
-    while let Some(msg) = stream.next().await {
-        let Some(inner) = weak.upgrade() else {
-            return false;
-        };
-        if let Ok(payload) = msg.get_payload::<String>() {
-            handle(&inner, &payload);
+    let (mut sink, mut stream) = pubsub.split();
+    // With pinging off, the deadline is never reached (a century away).
+    let period = settings
+        .ping
+        .unwrap_or(Duration::from_secs(100 * 365 * 86_400));
+    let mut next_ping = Instant::now() + period;
+    loop {
+        match tokio::time::timeout_at(next_ping, stream.next()).await {
+            Ok(Some(msg)) => {
+                let Some(inner) = weak.upgrade() else {
+                    return false;
+                };
+                if let Ok(payload) = msg.get_payload::<String>() {
+                    handle(&inner, &payload);
+                }
+            }
+            // The connection closed (or its reader failed).
+            Ok(None) => break,
+            Err(_) => {
+                let pong = tokio::time::timeout(settings.timeout, sink.ping::<redis::Value>());
+                if !matches!(pong.await, Ok(Ok(_))) {
+                    break;
+                }
+                next_ping = Instant::now() + period;
+            }
         }
     }
     match weak.upgrade() {

@@ -2,85 +2,11 @@
 //! polling helpers and a raw client standing in for other writers (the TypeScript side).
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use authgen_runtime::revoke::{FailurePolicy, Revocations, RevocationsBuilder};
 
-pub const REDIS_SERVER: &str = "/usr/bin/redis-server";
-
-/// A `redis-server` of this test only: no persistence, loopback, killed on drop.
-pub struct RedisServer {
-    child: Option<Child>,
-    pub port: u16,
-}
-
-fn free_port() -> u16 {
-    let l = TcpListener::bind("127.0.0.1:0").expect("a free port");
-    l.local_addr().unwrap().port()
-}
-
-fn pong(port: u16) -> bool {
-    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
-        return false;
-    };
-    let _ = s.set_read_timeout(Some(Duration::from_millis(500)));
-    let mut buf = [0u8; 7];
-    s.write_all(b"PING\r\n").is_ok() && s.read_exact(&mut buf).is_ok() && &buf == b"+PONG\r\n"
-}
-
-impl RedisServer {
-    pub fn start() -> RedisServer {
-        let mut server = RedisServer {
-            child: None,
-            port: free_port(),
-        };
-        server.restart();
-        server
-    }
-
-    /// Starts the server (again) on the same port; panics if it does not answer within 10 s.
-    pub fn restart(&mut self) {
-        assert!(self.child.is_none(), "already running");
-        let child = Command::new(REDIS_SERVER)
-            .args(["--port", &self.port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {REDIS_SERVER}: {e}"));
-        self.child = Some(child);
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while !pong(self.port) {
-            assert!(
-                Instant::now() < deadline,
-                "redis-server on {} did not answer",
-                self.port
-            );
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Kills the server (SIGKILL: no goodbye to the clients) and waits for it.
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-}
-
-impl Drop for RedisServer {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
+pub use authgen_testkit::redis::RedisServer;
 
 pub fn unix_now() -> i64 {
     SystemTime::now()
