@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::cache::Cache;
 use super::conn::Conn;
 use super::store::Inner;
-use super::{FailurePolicy, RevocationError, Revocations};
+use super::{FailurePolicy, RevocationError, Revocations, DEFAULT_USER_KEY_TTL};
 
 pub(super) type FailureHook = Box<dyn Fn(&RevocationError) + Send + Sync>;
 pub(super) type SessionHook = Box<dyn Fn(&[u8; 32]) + Send + Sync>;
@@ -37,21 +37,13 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(500);
 /// assert_eq!(authgen_runtime::revoke::DEFAULT_RETRY_DELAY.as_secs(), 1);
 /// ```
 pub const DEFAULT_RETRY_DELAY: Duration = Duration::from_secs(1);
-/// The default interval of the pub/sub listener's `PING` ([`RevocationsBuilder::ping_interval`]).
-pub(crate) const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(10);
-/// The default lifetime of a user revocation key after its cutoff: next-auth's default
-/// `maxAge` (30 days), after which every token issued before the cutoff has expired.
+/// The default interval of the pub/sub listener's `PING` ([`RevocationsBuilder::ping_interval`]):
+/// a half-open connection is found out within this plus the timeout.
 ///
 /// ```
-/// assert_eq!(authgen_runtime::revoke::DEFAULT_USER_KEY_TTL.as_secs(), 30 * 86_400);
+/// assert_eq!(authgen_runtime::revoke::DEFAULT_PING_INTERVAL.as_secs(), 10);
 /// ```
-pub const DEFAULT_USER_KEY_TTL: Duration = Duration::from_secs(30 * 24 * 60 * 60);
-/// How long a token-id key outlives the token's `exp` (covers the verifier's clock tolerance).
-///
-/// ```
-/// assert_eq!(authgen_runtime::revoke::TOKEN_KEY_GRACE.as_secs(), 60);
-/// ```
-pub const TOKEN_KEY_GRACE: Duration = Duration::from_secs(60);
+pub const DEFAULT_PING_INTERVAL: Duration = Duration::from_secs(10);
 
 /// Builds [`Revocations`]: [`Revocations::builder`].
 ///

@@ -78,8 +78,8 @@ mod store;
 pub mod axum;
 
 pub use builder::{
-    RevocationsBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL, DEFAULT_RETRY_DELAY,
-    DEFAULT_TIMEOUT,
+    RevocationsBuilder, DEFAULT_CACHE_CAPACITY, DEFAULT_CACHE_TTL, DEFAULT_PING_INTERVAL,
+    DEFAULT_RETRY_DELAY, DEFAULT_TIMEOUT,
 };
 pub use error::{RevocationError, RevocationErrorKind};
 pub use message::RevocationMessage;
@@ -90,13 +90,6 @@ pub use store::Revocations;
 pub use authgen_naming::revoke::{
     CHANNEL, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE, TOKEN_KEY_PREFIX, USER_KEY_PREFIX,
 };
-
-// `builder.rs` still spells the two durations out; until it takes them from here, they must
-// equal the naming crate's (a compile error otherwise).
-const _: () = assert!(
-    builder::DEFAULT_USER_KEY_TTL.as_nanos() == DEFAULT_USER_KEY_TTL.as_nanos()
-        && builder::TOKEN_KEY_GRACE.as_nanos() == TOKEN_KEY_GRACE.as_nanos()
-);
 
 /// The Redis key holding the revocation cutoff of `user_id`.
 ///
