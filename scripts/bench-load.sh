@@ -55,8 +55,8 @@ ensure_tools() {
   step "installing wrk (Debian package wrk)"
   local sudo=()
   [ "$(id -u)" = 0 ] || sudo=(sudo)
-  "${sudo[@]}" apt-get install -y -q wrk >&2 || {
-    "${sudo[@]}" apt-get update -q >&2 && "${sudo[@]}" apt-get install -y -q wrk >&2
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2 || {
+    "${sudo[@]}" apt-get update -q >&2 && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >&2
   } || die "apt-get install wrk failed"
 }
 
@@ -110,15 +110,16 @@ wait_log() {
   die "$3 did not start in 30 s: $(cat "$2")"
 }
 
-# start_service MODE [MIGRATIONS_DIR]: sets service_url. setsid: each server is its own process
-# group, stopped as a whole at exit.
+# start_service MODE [MIGRATIONS_DIR]: sets service_url and service_pid. setsid: each server is
+# its own process group (its pid is the group's id), stopped as a whole at exit.
 start_service() {
   local mode=$1 log=$work/service-$1.log extra=() envs
   [ -n "${2:-}" ] && extra=("MIGRATIONS_DIR=$2")
   mapfile -t envs < <(mode_env "$mode")
   setsid env "${envs[@]}" "${extra[@]}" ADDR=127.0.0.1:0 "$service_bin" >"$log" 2>&1 &
-  pids+=($!)
-  wait_log "$!" "$log" "the Rust service ($mode)"
+  service_pid=$!
+  pids+=("$service_pid")
+  wait_log "$service_pid" "$log" "the Rust service ($mode)"
   service_url=$(sed -n 's/.* listening on //p' "$log" | head -1)
 }
 
@@ -197,9 +198,27 @@ to_ms() {
   }'
 }
 
-# bench NAME URL COOKIE: a warm-up run, the measured run, one table row appended to rows.
+# Jiffies the whole machine spent busy (every CPU), from /proc/stat.
+cpu_busy() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9}' /proc/stat; }
+
+# group_cpu PGID: jiffies used so far by the live processes of that process group (the fields
+# after the command name's closing parenthesis: 3 = pgrp, 12 = utime, 13 = stime).
+group_cpu() {
+  { cat /proc/[0-9]*/stat 2>/dev/null || true; } | sed 's/.*) //' |
+    awk -v g="$1" '$3 == g {t += $12 + $13} END {print t + 0}'
+}
+
+# children_cpu: seconds of CPU used by this shell's finished children (wrk included), read from
+# the `times` builtin in this shell (a command substitution would be a fresh process).
+children_cpu() {
+  times >"$work/times"
+  awk 'NR == 2 {split($1, u, /[ms]/); split($2, s, /[ms]/); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2]}' "$work/times"
+}
+
+# bench NAME URL COOKIE PGID: a warm-up run, the measured run with the CPU used meanwhile by the
+# server (process group PGID), by wrk and by everything else; one table row appended to rows.
 bench() {
-  local name=$1 url=$2 cookie=$3 file load rps p50 p99 total non2xx sock
+  local name=$1 url=$2 cookie=$3 pgid=$4 file load rps p50 p99 total non2xx sock cpu
   file=$out_dir/$(printf '%s' "$name" | tr -cs 'A-Za-z0-9' '-' | sed 's/-$//').txt
   local args=(-t "$threads" -c "$connections" --timeout "$timeout" -H "Cookie: authjs.session-token=$cookie")
   if [ "$warmup" != 0 ]; then
@@ -208,7 +227,18 @@ bench() {
   fi
   load=$(cut -d' ' -f1 /proc/loadavg)
   step "$name: wrk -t$threads -c$connections -d$duration --timeout $timeout --latency (load average $load)"
+  local t0 busy0 srv0 wrk0 t1 busy1 srv1 wrk1
+  srv0=$(group_cpu "$pgid") busy0=$(cpu_busy) t0=$(date +%s.%N)
+  children_cpu >"$work/wrk0"
   wrk "${args[@]}" -d "$duration" --latency "$url" >"$file"
+  children_cpu >"$work/wrk1"
+  t1=$(date +%s.%N) busy1=$(cpu_busy) srv1=$(group_cpu "$pgid")
+  wrk0=$(cat "$work/wrk0") wrk1=$(cat "$work/wrk1")
+  # Cores busy on average: the server, wrk, and the rest of the machine (other processes).
+  cpu=$(awk -v t="$(getconf CLK_TCK)" -v d="$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')" \
+    -v busy=$((busy1 - busy0)) -v srv=$((srv1 - srv0)) -v w0="$wrk0" -v w1="$wrk1" 'BEGIN {
+      s = srv / t / d; w = (w1 - w0) / d; o = busy / t / d - s - w; if (o < 0) o = 0
+      printf "%.2f / %.2f / %.2f", s, w, o }')
   rps=$(awk '/^Requests\/sec:/ {printf "%.0f", $2}' "$file")
   p50=$(to_ms "$(awk '$1 == "50%" {print $2}' "$file")")
   p99=$(to_ms "$(awk '$1 == "99%" {print $2}' "$file")")
@@ -216,7 +246,7 @@ bench() {
   non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ {print $2}' "$file")
   sock=$(awk '/Socket errors/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$file")
   [ -n "$rps" ] && [ -n "$total" ] || die "$name: cannot read wrk's output ($file)"
-  rows+=("| $name | $rps | $p50 | $p99 | ${non2xx:-0} non-2xx, ${sock:-0} socket | $total | $load |")
+  rows+=("| $name | $rps | $p50 | $p99 | ${non2xx:-0} non-2xx, ${sock:-0} socket | $total | $cpu | $load |")
 }
 
 print_report() {
@@ -226,8 +256,8 @@ print_report() {
 
 ## Load: Rust service vs Next.js route handler (GET /api/me, same cookies)
 
-| route | requests/s | p50 (ms) | p99 (ms) | errors | requests | load avg before |
-|---|---:|---:|---:|---|---:|---:|
+| route | requests/s | p50 (ms) | p99 (ms) | errors | requests | CPU cores: server / wrk / rest | load avg at start |
+|---|---:|---:|---:|---|---:|---|---:|
 $(printf '%s\n' "${rows[@]}")
 
 wrk $(wrk -v 2>&1 | awk 'NR == 1 {print $2}'), \`-t$threads -c$connections -d$duration --timeout $timeout --latency\` after a $warmup warm-up
@@ -236,7 +266,9 @@ leaves out of the percentiles);
 user $bench_user (role from the seeded database). Machine: $(nproc) cores ($cpu), Node $(node -v),
 next $(cd "$app" && node -p 'require("next/package.json").version'), next-auth $(cd "$app" && node -p 'require("next-auth/package.json").version'),
 authgen $(git -C "$root" rev-parse --short HEAD). The server under test, the idle other servers and
-wrk share the same $(nproc) cores: wrk's own CPU use is part of every number.
+wrk share the same $(nproc) cores: wrk's own CPU use is part of every number. "CPU cores" is the
+average number of cores busy during the measured run: the server's process group, wrk, and the
+rest of the machine (other work; the 1-min load average at start still counts the previous run).
 Raw wrk output: $out_dir
 EOF
 }
@@ -247,10 +279,10 @@ main() {
   secret=$(head -c 32 /dev/urandom | base64)
   step "start the Rust services (jwt: migrates the SQLite file; database) and seed the users"
   start_service jwt "$app/migrations/sqlite"
-  rust_jwt=$service_url
+  rust_jwt=$service_url rust_jwt_pid=$service_pid
   (cd "$app" && mapfile -t envs < <(mode_env jwt) && env "${envs[@]}" node scripts/seed.mjs >&2)
   start_service database
-  rust_db=$service_url
+  rust_db=$service_url rust_db_pid=$service_pid
   local sessions claims db_cookie jwt_cookie
   sessions=$(make_sessions)
   claims=$(sed -n 1p <<<"$sessions")
@@ -259,15 +291,15 @@ main() {
   rows=()
   verify "Rust JWT" "$rust_jwt/api/me" "$jwt_cookie" jwt
   verify "Rust database" "$rust_db/api/me" "$db_cookie" database
-  bench "Rust axum, JWT (authgen Verifier)" "$rust_jwt/api/me" "$jwt_cookie"
-  bench "Rust axum, database session (SQLite)" "$rust_db/api/me" "$db_cookie"
+  bench "Rust axum, JWT (authgen Verifier)" "$rust_jwt/api/me" "$jwt_cookie" "$rust_jwt_pid"
+  bench "Rust axum, database session (SQLite)" "$rust_db/api/me" "$db_cookie" "$rust_db_pid"
   for mode in jwt database; do
     step "next start ($mode)"
     local cookie=$jwt_cookie label="JWT"
     [ "$mode" = database ] && cookie=$db_cookie label="database session (SQLite, kysely adapter)"
     start_next "$mode"
     verify "Next $mode" "$next_url/api/me" "$cookie" "$mode"
-    bench "Next.js route handler, auth(), $label" "$next_url/api/me" "$cookie"
+    bench "Next.js route handler, auth(), $label" "$next_url/api/me" "$cookie" "$next_pid"
     stop "$next_pid"
   done
   print_report
