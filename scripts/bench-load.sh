@@ -5,20 +5,20 @@
 #   scripts/bench-load.sh                             # 64 connections, 30 s per route
 #   DURATION=10s CONNECTIONS=32 scripts/bench-load.sh
 #
-# Routes, each measured with `wrk -t THREADS -c CONNECTIONS -d DURATION --latency` after a
-# WARMUP run (same settings, not reported):
+# Routes, each measured with `wrk -t THREADS -c CONNECTIONS -d DURATION --timeout TIMEOUT --latency`
+# after a WARMUP run (same settings, not reported):
 #   Rust  GET /api/me   AUTH_STRATEGY=jwt       the cookie is a next-auth v5 JWT (authgen encode)
 #   Rust  GET /api/me   AUTH_STRATEGY=database  the cookie is a "Session" row's token (SQLite)
 #   Next  GET /api/me   AUTH_STRATEGY=jwt       a Route Handler calling next-auth's auth()
 #   Next  GET /api/me   AUTH_STRATEGY=database  the same handler, @auth/kysely-adapter on SQLite
-# Every route is first checked with curl: 200 with the seeded ADMIN user for the cookie, 401
-# without it (a benchmark of 401s is void). Prints a Markdown table and the machine.
+# Every route is first checked with curl: 200 with BENCH_USER's JSON for the cookie, 401 without
+# it (a benchmark of 401s is void). Prints a Markdown table (with the CPU the server, wrk and the
+# rest of the machine used during each run) and the machine.
 #
-# Environment: DURATION (30s), CONNECTIONS (64), THREADS (2), WARMUP (5s; 0 skips it),
-# TIMEOUT (wrk's per-request timeout, 10s: a slower answer counts as a socket error and is left
-# out of the latency percentiles),
-# BENCH_USER (admin@example.com), OUT_DIR (raw wrk output; default
-# $CARGO_TARGET_DIR/bench-load/<UTC time>). Installs wrk with apt-get when missing.
+# Environment: DURATION (30s), CONNECTIONS (64), THREADS (2), WARMUP (5s; 0 skips it), TIMEOUT
+# (wrk's per-request timeout, 10s: a slower answer counts as a socket error and is left out of the
+# latency percentiles), BENCH_USER (a seeded user, admin@example.com), OUT_DIR (raw wrk output;
+# default <cargo target dir>/bench-load/<UTC time>). Installs wrk with apt-get when missing.
 # Needs: cargo, Node.js 20 with npm, curl. The SQLite file, the secret and the cookies live in a
 # temporary directory removed at exit; neither the secret nor a cookie is printed.
 set -euo pipefail
@@ -93,10 +93,11 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# The environment both servers of one mode share: the secret, the mode, the SQLite file.
-mode_env() {
-  printf '%s\n' "AUTH_SECRET=$secret" "AUTH_STRATEGY=$1" "DATABASE_URL=sqlite://$work/app.db" \
-    "NEXT_TELEMETRY_DISABLED=1"
+# export_mode MODE: the environment both servers of one mode share (the secret, the mode, the
+# SQLite file), exported (in a subshell) rather than passed on a command line.
+export_mode() {
+  export AUTH_SECRET=$secret AUTH_STRATEGY=$1 DATABASE_URL=sqlite://$work/app.db \
+    NEXT_TELEMETRY_DISABLED=1
 }
 
 # wait_log PID LOG WHAT: until LOG says the service listens; dies with the log if PID exits.
@@ -113,10 +114,10 @@ wait_log() {
 # start_service MODE [MIGRATIONS_DIR]: sets service_url and service_pid. setsid: each server is
 # its own process group (its pid is the group's id), stopped as a whole at exit.
 start_service() {
-  local mode=$1 log=$work/service-$1.log extra=() envs
-  [ -n "${2:-}" ] && extra=("MIGRATIONS_DIR=$2")
-  mapfile -t envs < <(mode_env "$mode")
-  setsid env "${envs[@]}" "${extra[@]}" ADDR=127.0.0.1:0 "$service_bin" >"$log" 2>&1 &
+  local mode=$1 log=$work/service-$1.log migrations=${2:-}
+  (export_mode "$mode" && export ADDR=127.0.0.1:0 &&
+    if [ -n "$migrations" ]; then export MIGRATIONS_DIR=$migrations; fi &&
+    exec setsid "$service_bin" >"$log" 2>&1) &
   service_pid=$!
   pids+=("$service_pid")
   wait_log "$service_pid" "$log" "the Rust service ($mode)"
@@ -125,12 +126,12 @@ start_service() {
 
 # start_next MODE: sets next_url and next_pid.
 start_next() {
-  local mode=$1 port log=$work/next-$1.log i envs
+  local mode=$1 port log=$work/next-$1.log i
   port=$(free_port)
-  mapfile -t envs < <(mode_env "$mode")
-  (cd "$app" && exec setsid env "${envs[@]}" MAIL_OUTBOX="$work/outbox.jsonl" \
-    AUTH_URL="http://127.0.0.1:$port" RUST_SERVICE_URL=http://127.0.0.1:9 \
-    node_modules/.bin/next start -p "$port" -H 127.0.0.1 >"$log" 2>&1) &
+  # RUST_SERVICE_URL: /svc/* is not measured; nothing listens there.
+  (cd "$app" && export_mode "$mode" && export MAIL_OUTBOX="$work/outbox.jsonl" \
+    AUTH_URL="http://127.0.0.1:$port" RUST_SERVICE_URL=http://127.0.0.1:9 &&
+    exec setsid node_modules/.bin/next start -p "$port" -H 127.0.0.1 >"$log" 2>&1) &
   pids+=($!)
   next_pid=$!
   next_url=http://127.0.0.1:$port
@@ -280,7 +281,7 @@ main() {
   step "start the Rust services (jwt: migrates the SQLite file; database) and seed the users"
   start_service jwt "$app/migrations/sqlite"
   rust_jwt=$service_url rust_jwt_pid=$service_pid
-  (cd "$app" && mapfile -t envs < <(mode_env jwt) && env "${envs[@]}" node scripts/seed.mjs >&2)
+  (cd "$app" && export_mode jwt && node scripts/seed.mjs >&2)
   start_service database
   rust_db=$service_url rust_db_pid=$service_pid
   local sessions claims db_cookie jwt_cookie
