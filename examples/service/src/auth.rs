@@ -209,7 +209,8 @@ impl Principal {
 /// let jwt = serde_json::from_value(serde_json::json!({
 ///     "id": "u1", "role": "USER", "permissions": [], "sub": "u1", "iat": 5, "jti": "j"
 /// })).unwrap();
-/// let t = Principal::Jwt(jwt).token_ref();
+/// let who = Principal::Jwt(jwt);
+/// let t = who.token_ref();
 /// assert_eq!((t.user_id, t.iat, t.jti), (Some("u1"), Some(5), Some("j")));
 /// ```
 impl RevocationClaims for Principal {
