@@ -134,15 +134,20 @@ async function sessionCookie(context) {
  * refreshes on each request, and replace `value`.
  */
 async function withCookie(context, value) {
-  for (const p of context.pages()) await p.close();
-  await context.clearCookies();
-  await context.addCookies([{ name: COOKIE, value, url: cfg.base, httpOnly: true, sameSite: "Lax" }]);
-  const page = await context.newPage();
-  watch(page);
-  // A same-origin page that Auth.js does not see (the service's health, through the rewrite):
-  // an expired session row must reach the service as it is, not be deleted by Auth.js first.
-  await page.goto(`${cfg.base}/svc/health`);
-  return page;
+  for (let attempt = 1; ; attempt += 1) {
+    for (const p of context.pages()) await p.close();
+    await context.clearCookies();
+    await context.addCookies([{ name: COOKIE, value, url: cfg.base, httpOnly: true, sameSite: "Lax" }]);
+    const page = await context.newPage();
+    watch(page);
+    // A same-origin page that Auth.js does not see (the service's health, through the rewrite):
+    // an expired session row must reach the service as it is, not be deleted by Auth.js first.
+    await page.goto(`${cfg.base}/svc/health`);
+    // A response of a closed page that was still in flight (Auth.js clearing a tampered cookie)
+    // can land after addCookies: put the cookie back again rather than test without it.
+    if ((await sessionCookie(context)) === value) return page;
+    if (attempt === 3) throw new Error("withCookie: the cookie put back was replaced 3 times");
+  }
 }
 
 async function svcStatus(page, path) {

@@ -292,10 +292,14 @@ impl Stack {
             started.elapsed(),
             shots.display()
         );
-        stdout
+        let lines: Vec<Value> = stdout
             .lines()
             .map(|l| serde_json::from_str(l).expect("browser.mjs prints JSON lines"))
-            .collect()
+            .collect();
+        for note in lines.iter().filter(|l| l.get("note").is_some()) {
+            eprintln!("e2e: {note}");
+        }
+        lines
     }
 }
 
