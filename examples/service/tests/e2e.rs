@@ -25,11 +25,8 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use authgen_cli::{run_captured, Exit};
-use redis_server::RedisServer;
+use authgen_testkit::redis::RedisServer;
 use serde_json::{json, Value};
-
-#[path = "common/redis.rs"]
-mod redis_server;
 
 /// One stack at a time: two `next start` and Chromium at once are too much for a 2-core machine.
 static SERIAL: Mutex<()> = Mutex::new(());

@@ -11,21 +11,59 @@
 //! the variable and never the URL's password.
 
 mod common;
-#[path = "common/redis.rs"]
-mod redis_server;
 
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use authgen::runtime::revoke::CHANNEL;
 use authgen::runtime::{EncodeOptions, NextAuthVersion, Verifier};
+use authgen_testkit::redis::{free_port, RedisServer};
 use common::{Answer, Service};
-use redis_server::{free_port, RedisServer};
 use serde_json::{json, Value};
 
 const SECRET: &str = "svc-revoke-secret-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
 /// The bound, from the end of the Node script to the first 401.
 const BOUND: Duration = Duration::from_millis(100);
+
+/// One inline command to the server on `port`, on a fresh connection: the raw reply (`None`:
+/// nothing answered within half a second).
+fn redis_cmd(port: u16, cmd: &str) -> Option<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(Duration::from_millis(500))).ok()?;
+    s.write_all(format!("{cmd}\r\n").as_bytes()).ok()?;
+    let mut reply = Vec::new();
+    let mut buf = [0u8; 256];
+    // The replies read here are 2-element arrays (`*2 $n name :count`): 4 CRLF.
+    while reply.windows(2).filter(|w| w == b"\r\n").count() < 4 {
+        let n = s.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        reply.extend_from_slice(&buf[..n]);
+    }
+    Some(String::from_utf8_lossy(&reply).into_owned())
+}
+
+/// Waits until `n` clients are subscribed to the revocations channel (the service's
+/// listener); panics after 10 s.
+fn await_subscribers(server: &RedisServer, n: u32) {
+    let want = format!(":{n}\r\n");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let reply = redis_cmd(server.port, &format!("PUBSUB NUMSUB {CHANNEL}"));
+        if reply.as_deref().is_some_and(|r| r.ends_with(&want)) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no {n} subscriber(s) on {CHANNEL} within 10 s: {reply:?}"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
 
 /// The app's `revoke.ts` and the fixture's `cross.ts` compiled into
 /// `fixtures/ts/redis/generated/svc-*` (where Node finds node-redis); removed on drop.
@@ -180,7 +218,7 @@ fn tokens_and_users_revoked_by_the_app_are_refused_and_redis_down_is_503() {
     let node = NodeSide::compile("revoked");
     let mut redis = RedisServer::start();
     let mut service = start(&redis.url(), "refuse");
-    redis.await_subscribers(1);
+    await_subscribers(&redis, 1);
     let now = unix_now();
     let (by_jti, jti, exp) = mint("u-jti", now);
     let (older, _, _) = mint("u-banned", now - 10);
