@@ -75,7 +75,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The state for `config` (connects lazily: nothing is opened yet).
+    /// The state for `config` (connects lazily: nothing is opened yet). With `REDIS_URL` in JWT
+    /// mode it starts the revocations' pub/sub listener, so call it inside a Tokio runtime.
     ///
     /// ```
     /// use authgen_example_service::{config::Config, state::AppState};
