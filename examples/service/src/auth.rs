@@ -7,6 +7,7 @@ use std::sync::Arc;
 use authgen::prelude::*;
 use authgen::runtime::axum::Requirement;
 use authgen::runtime::db::{DbSession, SessionError, SessionErrorKind};
+use authgen::runtime::revoke::{RevocationClaims, RevocationError, TokenRef};
 use authgen::runtime::GuardError;
 use axum::extract::FromRequestParts;
 use axum::http::header::RETRY_AFTER;
@@ -41,6 +42,9 @@ pub enum ApiError {
     BadRequest(&'static str),
     /// 503 `unavailable` with `Retry-After`: the database could not be asked.
     Unavailable,
+    /// 503 `unavailable` with `Retry-After` of the given seconds: the revocation list (Redis)
+    /// could not be asked and `REVOKE_POLICY=refuse`.
+    RevocationsUnavailable(u64),
     /// 500 `internal`: the database holds a row the model cannot read (a schema mismatch).
     Internal,
 }
@@ -57,7 +61,7 @@ impl ApiError {
             ApiError::Unauthorized => (401, "unauthorized"),
             ApiError::Forbidden => (403, "forbidden"),
             ApiError::BadRequest(_) => (400, "bad_request"),
-            ApiError::Unavailable => (503, "unavailable"),
+            ApiError::Unavailable | ApiError::RevocationsUnavailable(_) => (503, "unavailable"),
             ApiError::Internal => (500, "internal"),
         }
     }
@@ -85,6 +89,30 @@ impl ApiError {
             }
         }
     }
+
+    /// The answer to a failed revocation check: 401 for a revoked token (like any invalid
+    /// session), 503 with the runtime's `Retry-After` while Redis cannot be asked.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use authgen_example_service::auth::ApiError;
+    /// use authgen::runtime::revoke::RevocationError;
+    /// assert_eq!(ApiError::from_revocation(&RevocationError::Revoked), ApiError::Unauthorized);
+    /// let down = RevocationError::Unavailable { message: "refused".into(), retry_after: Duration::from_millis(300) };
+    /// assert_eq!(ApiError::from_revocation(&down), ApiError::RevocationsUnavailable(1));
+    /// ```
+    pub fn from_revocation(e: &RevocationError) -> ApiError {
+        match e {
+            RevocationError::Revoked => ApiError::Unauthorized,
+            RevocationError::Unavailable { .. } => {
+                ApiError::RevocationsUnavailable(e.retry_after_secs().unwrap_or(1))
+            }
+            _ => {
+                eprintln!("revocation check: {e}");
+                ApiError::Internal
+            }
+        }
+    }
 }
 
 impl From<GuardError> for ApiError {
@@ -105,10 +133,13 @@ impl IntoResponse for ApiError {
             _ => json!({ "error": code }),
         };
         let mut response = (status, Json(body)).into_response();
-        if self == ApiError::Unavailable {
-            response
-                .headers_mut()
-                .insert(RETRY_AFTER, RETRY_AFTER_SECS.into());
+        let retry_after = match self {
+            ApiError::Unavailable => Some(u64::from(RETRY_AFTER_SECS)),
+            ApiError::RevocationsUnavailable(secs) => Some(secs),
+            _ => None,
+        };
+        if let Some(secs) = retry_after {
+            response.headers_mut().insert(RETRY_AFTER, secs.into());
         }
         response
     }
@@ -165,6 +196,32 @@ impl Principal {
         match self {
             Principal::Jwt(j) => (j.name.as_deref(), j.email.as_deref()),
             Principal::Db(s) => (s.user.name.as_deref(), s.user.email.as_deref()),
+        }
+    }
+}
+
+/// The user id (`sub`, else `id`), `iat` and `jti` of a JWT session, for the revocation check.
+/// A database session has none of them: its row is the truth.
+///
+/// ```
+/// use authgen::runtime::revoke::RevocationClaims;
+/// use authgen_example_service::auth::Principal;
+/// let jwt = serde_json::from_value(serde_json::json!({
+///     "id": "u1", "role": "USER", "permissions": [], "sub": "u1", "iat": 5, "jti": "j"
+/// })).unwrap();
+/// let who = Principal::Jwt(jwt);
+/// let t = who.token_ref();
+/// assert_eq!((t.user_id, t.iat, t.jti), (Some("u1"), Some(5), Some("j")));
+/// ```
+impl RevocationClaims for Principal {
+    fn token_ref(&self) -> TokenRef<'_> {
+        match self {
+            Principal::Jwt(j) => TokenRef {
+                user_id: Some(j.sub.as_deref().unwrap_or(&j.id)),
+                iat: j.iat,
+                jti: j.jti.as_deref(),
+            },
+            Principal::Db(_) => TokenRef::default(),
         }
     }
 }
@@ -248,9 +305,10 @@ impl Requirement<Principal> for PostsWriter {
     }
 }
 
-/// The caller, checked by the requirement `R`: 401 without a valid session, 403 when `R`
-/// refuses, 503 when the database cannot be asked or does not answer within `DB_TIMEOUT_MS`. In
-/// database mode the session row is read on every request (no cache).
+/// The caller, checked by the requirement `R`: 401 without a valid session or with a revoked
+/// one (`REDIS_URL`, JWT mode), 403 when `R` refuses, 503 when the database cannot be asked or
+/// does not answer within `DB_TIMEOUT_MS`, or when Redis cannot be asked under
+/// `REVOKE_POLICY=refuse`. In database mode the session row is read on every request (no cache).
 ///
 /// ```
 /// use authgen_example_service::auth::{Admin, Caller};
@@ -297,6 +355,12 @@ impl<R: Requirement<Principal>> FromRequestParts<Arc<AppState>> for Caller<R> {
         state: &Arc<AppState>,
     ) -> Result<Self, ApiError> {
         let who = principal(parts, state).await?;
+        if let Some(revocations) = &state.revocations {
+            revocations
+                .check_claims(&who)
+                .await
+                .map_err(|e| ApiError::from_revocation(&e))?;
+        }
         R::check(&who)?;
         Ok(Caller(who, PhantomData))
     }

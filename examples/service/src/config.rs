@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use authgen::runtime::naming::Preset;
+use authgen::runtime::revoke::FailurePolicy;
 
 /// The default of `DB_TIMEOUT_MS`: how long a request waits for the database.
 ///
@@ -133,6 +134,56 @@ pub struct Config {
     pub db_timeout: Duration,
     /// `AUTH_SECURE=1`: the `__Secure-` cookie (next-auth on HTTPS).
     pub secure: bool,
+    /// `REDIS_URL` and `REVOKE_POLICY`: the revocation list the app writes (JWT mode).
+    pub revocations: Option<RevokeConfig>,
+}
+
+/// Where the revocations live (`REDIS_URL`) and what to do while Redis is down
+/// (`REVOKE_POLICY`). Its `Debug` hides the URL's password.
+///
+/// ```
+/// use authgen_example_service::config::Config;
+/// use authgen::runtime::revoke::FailurePolicy;
+/// let env = |k: &str| match k {
+///     "AUTH_SECRET" => Some("s".repeat(32)),
+///     "REDIS_URL" => Some("redis://:hunter2@127.0.0.1:6379/0".to_owned()),
+///     "REVOKE_POLICY" => Some("refuse".to_owned()),
+///     _ => None,
+/// };
+/// let r = Config::from_lookup(env).unwrap().revocations.unwrap();
+/// assert_eq!(r.policy, FailurePolicy::Refuse);
+/// assert!(!format!("{r:?}").contains("hunter2"));
+/// ```
+#[derive(Clone)]
+pub struct RevokeConfig {
+    /// `REDIS_URL`: `redis://[:password@]host[:port][/db]`.
+    pub url: String,
+    /// `REVOKE_POLICY`: `refuse` (503 while Redis is down) or `allow` (the token alone).
+    pub policy: FailurePolicy,
+}
+
+impl fmt::Debug for RevokeConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RevokeConfig")
+            .field("url", &redact(&self.url))
+            .field("policy", &self.policy)
+            .finish()
+    }
+}
+
+/// The URL with its user information (`user:password@`) replaced by `…@`.
+fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => match rest.split('/').next().and_then(|a| a.rsplit_once('@')) {
+            Some((_, host)) => {
+                let path = rest.split_once('/').map_or("", |(_, p)| p);
+                let slash = if rest.contains('/') { "/" } else { "" };
+                format!("{scheme}://…@{host}{slash}{path}")
+            }
+            None => url.to_owned(),
+        },
+        None => "(not a URL)".to_owned(),
+    }
 }
 
 impl fmt::Debug for Config {
@@ -146,6 +197,7 @@ impl fmt::Debug for Config {
             .field("naming", &self.naming)
             .field("db_timeout", &self.db_timeout)
             .field("secure", &self.secure)
+            .field("revocations", &self.revocations)
             .finish()
     }
 }
@@ -223,6 +275,7 @@ impl Config {
             naming: naming(get("DB_NAMING"))?,
             db_timeout: db_timeout(get("DB_TIMEOUT_MS"))?,
             secure: matches!(get("AUTH_SECURE").as_deref(), Some("1" | "true")),
+            revocations: revocations(get("REDIS_URL"), get("REVOKE_POLICY"))?,
         })
     }
 }
@@ -241,6 +294,47 @@ fn check_database_url(url: &str) -> Result<(), ConfigError> {
             "scheme `{scheme}`: this example reads `sqlite://PATH` or `postgres://USER@HOST/DB`"
         ),
     })
+}
+
+/// `REDIS_URL` (optional) and `REVOKE_POLICY` (required with it, refused without it). Errors
+/// name the variable and the URL's scheme, never the URL (it may hold a password).
+fn revocations(
+    url: Option<String>,
+    policy: Option<String>,
+) -> Result<Option<RevokeConfig>, ConfigError> {
+    let Some(url) = url else {
+        return match policy {
+            None => Ok(None),
+            Some(_) => Err(ConfigError::Invalid {
+                var: "REVOKE_POLICY",
+                why: "set without REDIS_URL (it says what to do while Redis is down)".into(),
+            }),
+        };
+    };
+    if !url.starts_with("redis://") {
+        let scheme = url.split_once(':').map_or("(none)", |(s, _)| s);
+        return Err(ConfigError::Invalid {
+            var: "REDIS_URL",
+            why: format!("scheme `{scheme}`: this example reads `redis://[:PASSWORD@]HOST[:PORT][/DB]` (no TLS)"),
+        });
+    }
+    let policy = match policy.as_deref() {
+        Some("refuse") => FailurePolicy::Refuse,
+        Some("allow") => FailurePolicy::Allow,
+        None => {
+            return Err(ConfigError::Missing {
+                var: "REVOKE_POLICY",
+                why: "REDIS_URL is set: `refuse` (503 while Redis is down) or `allow` (accept the verified token alone)",
+            })
+        }
+        Some(other) => {
+            return Err(ConfigError::Invalid {
+                var: "REVOKE_POLICY",
+                why: format!("`{other}` is neither `refuse` nor `allow`"),
+            })
+        }
+    };
+    Ok(Some(RevokeConfig { url, policy }))
 }
 
 /// `DB_NAMING`, default `prisma`.

@@ -2,7 +2,8 @@
 //! next-auth v5's session cookie, with JWT sessions or database sessions (on the SQLite file the
 //! app's adapter writes, or on PostgreSQL), and types the caller with the seed model
 //! (`fixtures/seed/model.rs`). A database that is down or slow answers 503 with `Retry-After`
-//! within `DB_TIMEOUT_MS`.
+//! within `DB_TIMEOUT_MS`. With `REDIS_URL` (JWT mode), tokens revoked by the app (the
+//! generated `revoke.ts`) are refused with 401 through the runtime's `revoke::Revocations`.
 //!
 //! Routes: `GET /api/health`, `GET /api/me`, `GET /api/admin/stats` (ADMIN),
 //! `POST /api/posts` (permission `posts:write`). Settings: see [`config::Config`] and the
@@ -59,6 +60,12 @@ pub async fn serve(config: config::Config) -> Result<(), Box<dyn std::error::Err
         "authgen-example-service listening on http://{}",
         listener.local_addr()?
     );
+    if config.revocations.is_some() && state.revocations.is_none() {
+        eprintln!(
+            "authgen-example-service: REDIS_URL is not read with AUTH_STRATEGY=database: \
+             the session row, which sign-out deletes, is read on every request (no cache)"
+        );
+    }
     axum::serve(listener, routes::router(Arc::new(state))).await?;
     Ok(())
 }

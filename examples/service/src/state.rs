@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use authgen::runtime::db::SessionStore;
+use authgen::runtime::revoke::Revocations;
 use authgen::runtime::{NextAuthVersion, Verifier};
 
 use crate::config::{Config, Strategy};
@@ -67,10 +68,15 @@ pub struct AppState {
     pub user_table: String,
     /// `DB_TIMEOUT_MS`: the longest a request waits for the database before answering 503.
     pub db_timeout: Duration,
+    /// The revocation list on Redis (`REDIS_URL`, JWT mode): every authenticated route checks
+    /// the verified token's user cutoff and `jti` there. `None` without `REDIS_URL`, and in
+    /// database mode, where the session row (deleted at sign-out) is read on every request.
+    pub revocations: Option<Revocations>,
 }
 
 impl AppState {
-    /// The state for `config` (connects lazily: nothing is opened yet).
+    /// The state for `config` (connects lazily: nothing is opened yet). With `REDIS_URL` in JWT
+    /// mode it starts the revocations' pub/sub listener, so call it inside a Tokio runtime.
     ///
     /// ```
     /// use authgen_example_service::{config::Config, state::AppState};
@@ -108,6 +114,24 @@ impl AppState {
             pool,
             user_table: crate::db::session_schema(config.naming).user_table,
             db_timeout: config.db_timeout,
+            revocations: revocations(config)?,
         })
     }
+}
+
+/// The [`Revocations`] of `REDIS_URL` in JWT mode (it starts its pub/sub listener: call inside
+/// a Tokio runtime). Failures are logged by the runtime's hook: the driver's message, never a
+/// token or the URL.
+fn revocations(config: &Config) -> Result<Option<Revocations>, Box<dyn std::error::Error>> {
+    let Some(revoke) = &config.revocations else {
+        return Ok(None);
+    };
+    if config.strategy == Strategy::Database {
+        return Ok(None);
+    }
+    let revocations = Revocations::builder(revoke.url.as_str(), revoke.policy)
+        .on_failure(|e| eprintln!("revocations: {e}"))
+        .build()
+        .map_err(|e| format!("REDIS_URL: {e}"))?;
+    Ok(Some(revocations))
 }

@@ -8,6 +8,9 @@
 //!   and checks every status (signed out / USER / MODERATOR / ADMIN), then sign-out, tampered and
 //!   expired sessions and, with database sessions, a role changed in the database. Screenshots go
 //!   to `$CARGO_TARGET_TMPDIR/e2e-shots/`.
+//! - JWT mode runs with a private `redis-server` (`REDIS_URL` for both the app and the service,
+//!   `REVOKE_POLICY=refuse`): the cookie the browser signed out with, replayed, is 401 at the
+//!   service (the app revoked its `jti` through the generated `revoke.ts`), not valid until `exp`.
 //! - Without a browser (issue #16): cookies minted by `authgen encode --next-auth v5` against the
 //!   same built app: the status table of a `requireRole` page, a `withRole` route handler, the
 //!   middleware rule and tRPC over HTTP.
@@ -22,6 +25,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use authgen_cli::{run_captured, Exit};
+use authgen_testkit::redis::RedisServer;
 use serde_json::{json, Value};
 
 /// One stack at a time: two `next start` and Chromium at once are too much for a 2-core machine.
@@ -153,9 +157,10 @@ struct Stack {
     base: String,
     secret: String,
     dir: PathBuf,
-    // Dropped in this order: the app, then the service.
+    // Dropped in this order: the app, the service, then Redis (JWT mode).
     app: Proc,
     service: Proc,
+    redis: Option<RedisServer>,
 }
 
 fn env_common(cmd: &mut Command, mode: &str, secret: &str, dir: &Path) {
@@ -178,11 +183,17 @@ fn start(mode: &str) -> Stack {
         .join(format!("e2e-{mode}-{}-{nanos}", std::process::id()));
     fs::create_dir_all(&dir).unwrap();
     let secret = format!("e2e-{mode}-secret-{nanos:x}-0123456789abcdef");
+    // JWT mode: sign-out revokes the token on Redis, which the service reads.
+    let redis = (mode == "jwt").then(RedisServer::start);
 
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_authgen-example-service"));
     env_common(&mut cmd, mode, &secret, &dir);
     cmd.env("ADDR", "127.0.0.1:0")
         .env("MIGRATIONS_DIR", app.join("migrations/sqlite"));
+    if let Some(redis) = &redis {
+        cmd.env("REDIS_URL", redis.url())
+            .env("REVOKE_POLICY", "refuse");
+    }
     let mut service = Proc::spawn(&mut cmd, dir.join("service.log"));
     service.wait_until("the Rust service", |log| {
         log.contains(" listening on http://")
@@ -206,6 +217,9 @@ fn start(mode: &str) -> Stack {
         // The address the browser uses: Auth.js builds its links and redirects from it.
         .env("AUTH_URL", format!("http://127.0.0.1:{port}"))
         .current_dir(&app);
+    if let Some(redis) = &redis {
+        cmd.env("REDIS_URL", redis.url());
+    }
     let mut next = Proc::spawn(&mut cmd, dir.join("next.log"));
     next.wait_until("next start", |_| http_status(port, "/").is_some());
     Stack {
@@ -214,6 +228,7 @@ fn start(mode: &str) -> Stack {
         dir,
         app: next,
         service,
+        redis,
     }
 }
 
@@ -251,6 +266,7 @@ impl Stack {
             "outbox": self.dir.join("outbox.jsonl"),
             "shots": shots,
             "readmeShot": readme_shot,
+            "redis": self.redis.is_some(),
         });
         let started = Instant::now();
         let out = authgen_testkit::npm::node(
@@ -273,10 +289,14 @@ impl Stack {
             started.elapsed(),
             shots.display()
         );
-        stdout
+        let lines: Vec<Value> = stdout
             .lines()
             .map(|l| serde_json::from_str(l).expect("browser.mjs prints JSON lines"))
-            .collect()
+            .collect();
+        for note in lines.iter().filter(|l| l.get("note").is_some()) {
+            eprintln!("e2e: {note}");
+        }
+        lines
     }
 }
 
@@ -389,6 +409,7 @@ fn jwt_sessions_in_a_real_browser_and_over_http() {
         "jwt",
         &[
             "jwt after sign-out: service /me",
+            "jwt signed-out cookie replayed (Redis): service /me",
             "jwt tampered cookie: service /me",
             "jwt expired session: service /me",
         ],
