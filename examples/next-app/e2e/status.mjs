@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 
 const { base, cookies } = JSON.parse(readFileSync(0, "utf8"));
 const ROUTES = {
+  "/api/me": { path: "/api/me" },
   "/admin": { path: "/admin" },
   "/api/admin/report": { path: "/api/admin/report" },
   "/moderation": { path: "/moderation" },

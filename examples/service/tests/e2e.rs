@@ -393,10 +393,10 @@ fn jwt_sessions_in_a_real_browser_and_over_http() {
     // Without a browser: cookies minted by `authgen encode`; a redirect (sign-in) is 307.
     let table = status_table(&stack);
     let want = json!({
-        "ANON": {"/admin": 401, "/api/admin/report": 401, "/moderation": 307, "trpc adminStats": 401, "trpc createPost": 401},
-        "USER": {"/admin": 403, "/api/admin/report": 403, "/moderation": 403, "trpc adminStats": 403, "trpc createPost": 403},
-        "MODERATOR": {"/admin": 403, "/api/admin/report": 403, "/moderation": 200, "trpc adminStats": 403, "trpc createPost": 200},
-        "ADMIN": {"/admin": 200, "/api/admin/report": 200, "/moderation": 200, "trpc adminStats": 200, "trpc createPost": 200},
+        "ANON": {"/api/me": 401, "/admin": 401, "/api/admin/report": 401, "/moderation": 307, "trpc adminStats": 401, "trpc createPost": 401},
+        "USER": {"/api/me": 200, "/admin": 403, "/api/admin/report": 403, "/moderation": 403, "trpc adminStats": 403, "trpc createPost": 403},
+        "MODERATOR": {"/api/me": 200, "/admin": 403, "/api/admin/report": 403, "/moderation": 200, "trpc adminStats": 403, "trpc createPost": 200},
+        "ADMIN": {"/api/me": 200, "/admin": 200, "/api/admin/report": 200, "/moderation": 200, "trpc adminStats": 200, "trpc createPost": 200},
     });
     if table != want {
         stack.dump_logs();
