@@ -12,8 +12,10 @@
 //! `routeGuard(rules)` wraps them for v5 `auth((req) => …)` middleware or, on v4, as the
 //! arguments of `withAuth`.
 //!
-//! The file does not depend on the model: every role and permission type comes from
-//! `./permissions`. Only the middleware helper differs between next-auth majors.
+//! The code does not depend on the model: every role and permission type comes from
+//! `./permissions`. Only the middleware helper differs between next-auth majors, and only two
+//! comments differ between models: a role enum's `requireRole(R)` / `withRole(R)` accept `R` or
+//! a role above it, a free-form string role's accept exactly `R` (it has no hierarchy).
 
 use crate::config::{Config, NextAuth};
 use crate::diag::Diagnostic;
@@ -27,6 +29,17 @@ const COMMON: &str = include_str!("guards/common.ts");
 const V4: &str = include_str!("guards/v4.ts");
 /// `routeGuard` for v5's `auth(…)` middleware.
 const V5: &str = include_str!("guards/v5.ts");
+
+/// The comments of `requireRole` and `withRole` for a role enum: the role or one above it.
+const ENUM_ROLE_DOCS: [&str; 2] = [
+    "/** The session with `role` or above (`user.role` narrowed); else the options. */",
+    "/** A Route Handler answering 401 when signed out, 403 without `role` or above. */",
+];
+/// The same for a free-form string role: exactly that role (no hierarchy, no case folding).
+const FREE_FORM_ROLE_DOCS: [&str; 2] = [
+    "/** The session whose role is exactly `role` (`user.role` narrowed); else the options. */",
+    "/** A Route Handler answering 401 when signed out, 403 unless the role is exactly `role`. */",
+];
 
 /// The `guards.ts` output (with `[typescript] next = true`).
 ///
@@ -48,9 +61,18 @@ impl Emitter for Guards {
         super::GUARDS_FILE
     }
 
-    fn emit(&self, _model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    fn emit(&self, model: &Checked, config: &Config) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+        let [require_role, with_role] = if model.has_free_form_role() {
+            FREE_FORM_ROLE_DOCS
+        } else {
+            ENUM_ROLE_DOCS
+        };
         let mut contents = super::header();
-        contents.push_str(COMMON);
+        contents.push_str(
+            &COMMON
+                .replace("$REQUIRE_ROLE_DOC", require_role)
+                .replace("$WITH_ROLE_DOC", with_role),
+        );
         contents.push_str(match config.next_auth {
             NextAuth::V4 => V4,
             NextAuth::V5 => V5,

@@ -12,8 +12,9 @@
 //! validation. The checks are `permissions.ts`'s own helpers, imported, so the semantics are the
 //! same, and so are the types: afterwards `ctx.session` is `SignedIn<Session>`, and after
 //! `roleProcedure(R)` it is `WithRole<Session, R>`: the user's role is `R` or a role declared
-//! after it (a list of roles narrows the user only). A context session that lacks its user key
-//! altogether is signed out here (`permissions.ts` would read such an object as a JWT or user).
+//! after it (a list of roles narrows the user only); with a free-form string role (no role enum)
+//! it is exactly `R`, and the comments of the file say so. A context session that lacks its user
+//! key altogether is signed out here (`permissions.ts` would read such an object as a JWT or user).
 
 use crate::config::Config;
 use crate::diag::Diagnostic;
@@ -62,11 +63,61 @@ impl Emitter for Trpc {
 
 /// Renders `trpc.ts`.
 fn render(model: &Model) -> String {
+    let docs = if model.has_free_form_role() {
+        &FREE_FORM_ROLE_DOCS
+    } else {
+        &ENUM_ROLE_DOCS
+    };
     let mut out = super::header();
-    out.push_str(PREAMBLE);
-    out.push_str(&PROCEDURES.replace("$USER_KEY", &string_literal(&session_user_key(model))));
+    out.push_str(
+        &PREAMBLE
+            .replace("$ROLE_NARROWING", docs.narrowing)
+            .replace("$SESSION_WITH_ROLE_DOC", docs.session_with_role),
+    );
+    out.push_str(
+        &PROCEDURES
+            .replace("$USER_KEY", &string_literal(&session_user_key(model)))
+            .replace("$ROLE_PROCEDURE_DOC", docs.role_procedure),
+    );
     out
 }
+
+/// The comments that say what a role check means: a role and those above it (a role enum), or
+/// exactly that role (a free-form string role, which has no hierarchy).
+struct RoleDocs {
+    /// The end of the module comment's last sentence, after "its".
+    narrowing: &'static str,
+    /// The comment of `SessionWithRole`.
+    session_with_role: &'static str,
+    /// The comment of `roleProcedure`.
+    role_procedure: &'static str,
+}
+
+/// A role enum: a role check passes for the role and the roles declared after it.
+const ENUM_ROLE_DOCS: RoleDocs = RoleDocs {
+    narrowing: " * role is narrowed to that role and the roles above it.",
+    session_with_role: "/**
+ * A signed-in session whose user holds role `R` or a role above it (`WithRole<Session, R>`: the
+ * role claim is `RolesAtLeast[R]`).
+ */",
+    role_procedure: "/**
+ * A procedure for users holding `role` or a role above it (`hasRole`): `UNAUTHORIZED` when not
+ * signed in, `FORBIDDEN` without the role.
+ */",
+};
+
+/// A free-form string role: a role check is an exact comparison.
+const FREE_FORM_ROLE_DOCS: RoleDocs = RoleDocs {
+    narrowing: " * role is exactly that role (roles are free-form strings, compared exactly: no hierarchy).",
+    session_with_role: "/**
+ * A signed-in session whose user's role is exactly `R` (`WithRole<Session, R>`: roles are
+ * free-form strings, compared exactly, with no hierarchy and no case folding).
+ */",
+    role_procedure: "/**
+ * A procedure for users whose role is exactly `role` (`hasRole`: no hierarchy, no case folding):
+ * `UNAUTHORIZED` when not signed in, `FORBIDDEN` with any other role or none.
+ */",
+};
 
 /// The key of `session.user` on the wire (`user` unless the model renames it).
 fn session_user_key(model: &Model) -> String {
@@ -91,7 +142,7 @@ const PREAMBLE: &str = r#"/**
  * No signed-in session is `UNAUTHORIZED`; signed in without the role or permission is
  * `FORBIDDEN`; both are checked before the input is validated. The checks are the helpers of
  * `permissions.ts`. Afterwards `ctx.session` is signed in, and after `roleProcedure(role)` its
- * role is narrowed to that role and the roles above it.
+$ROLE_NARROWING
  *
  * @module
  */
@@ -116,10 +167,7 @@ export interface AuthContext {
 /** A signed-in session: its user is not `null` (`SignedIn<Session>`). */
 export type SignedInSession = SignedIn<Session>;
 
-/**
- * A signed-in session whose user holds role `R` or a role above it (`WithRole<Session, R>`: the
- * role claim is `RolesAtLeast[R]`).
- */
+$SESSION_WITH_ROLE_DOC
 export type SessionWithRole<R extends Role> = WithRole<Session, R>;
 "#;
 
@@ -155,10 +203,7 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   return next({ ctx: { session } });
 });
 
-/**
- * A procedure for users holding `role` or a role above it (`hasRole`): `UNAUTHORIZED` when not
- * signed in, `FORBIDDEN` without the role.
- */
+$ROLE_PROCEDURE_DOC
 export function roleProcedure<R extends Role>(role: R) {
   return t.procedure.use(({ ctx, next }) => {
     const session = signedIn(ctx.session);

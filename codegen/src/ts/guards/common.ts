@@ -87,7 +87,7 @@ export type GuardedHandler<Req extends Request, Ctx, S> = (
 export interface Guards {
   /** The session, signed in; else the `onUnauthorized` option. */
   requireSession(): Promise<SignedIn<MaybeSession>>;
-  /** The session with `role` or above (`user.role` narrowed); else the options. */
+  $REQUIRE_ROLE_DOC
   requireRole<R extends Role>(role: R): Promise<WithRole<MaybeSession, R>>;
   /** The session holding `permission`; else the options. */
   requirePermission(permission: Permission): Promise<WithPermission<MaybeSession>>;
@@ -99,7 +99,7 @@ export interface Guards {
   withSession<Req extends Request = Request, Ctx = unknown>(
     handler: GuardedHandler<Req, Ctx, SignedIn<MaybeSession>>,
   ): (req: Req, ctx: Ctx) => Promise<Response>;
-  /** A Route Handler answering 401 when signed out, 403 without `role` or above. */
+  $WITH_ROLE_DOC
   withRole<R extends Role, Req extends Request = Request, Ctx = unknown>(
     role: R,
     handler: GuardedHandler<Req, Ctx, WithRole<MaybeSession, R>>,
