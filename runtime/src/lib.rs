@@ -5,13 +5,34 @@
 //!   roles) and [`HasPermissions`] traits that authgen's derives implement for the application's
 //!   types.
 //! - [`guard`]: authenticated / role / permission checks with errors that map to 401 and 403.
-//! - Feature `jwt` (default): [`Verifier`] decodes and encodes next-auth v4 and v5 session
-//!   tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), [`cookie`] reads and writes the session
-//!   cookie, [`keys`] exposes the key derivation.
+// The items of a feature are links only when it is on (else the link would not resolve: the
+// `--no-default-features` docs name them as code).
+#![cfg_attr(
+    feature = "jwt",
+    doc = "- Feature `jwt` (default): [`Verifier`] decodes and encodes next-auth v4 and v5 \
+           session tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), [`cookie`] reads and \
+           writes the session cookie, [`keys`] exposes the key derivation."
+)]
+#![cfg_attr(
+    not(feature = "jwt"),
+    doc = "- Feature `jwt` (default, off in this build): `Verifier` decodes and encodes \
+           next-auth v4 and v5 session tokens (JWE, `dir` + `A256GCM` / `A256CBC-HS512`), \
+           module `cookie` reads and writes the session cookie, module `keys` exposes the key \
+           derivation."
+)]
 //! - Feature `http`: reading the session from an `http::HeaderMap`.
 //! - Feature `axum`: extractors and guards for axum 0.8 (module `axum`).
-//! - Features `postgres`, `mysql`, `sqlite` (each enables `db`): database sessions, the session
-//!   token looked up in the Auth.js tables in one round trip (module [`db`]).
+#![cfg_attr(
+    feature = "db",
+    doc = "- Features `postgres`, `mysql`, `sqlite` (each enables `db`): database sessions, \
+           the session token looked up in the Auth.js tables in one round trip (module [`db`])."
+)]
+#![cfg_attr(
+    not(feature = "db"),
+    doc = "- Features `postgres`, `mysql`, `sqlite` (each enables `db`, off in this build): \
+           database sessions, the session token looked up in the Auth.js tables in one round \
+           trip (module `db`)."
+)]
 //! - Feature `redis`: revocations (by user, by token id) and cross-instance invalidation of the
 //!   session caches through Redis pub/sub (module `revoke`).
 //!

@@ -1,16 +1,18 @@
 //! The Rust front end: syn items → [`crate::model`] items, shared by the derives and the CLI.
+//! The private modules (`attr`, `ty`, `lower`, `ctxt`, `split`, `depth`) are named without
+//! links; their own docs are in the source.
 //!
-//! - [`attr`]: `#[serde(...)]` and `#[auth(...)]` parsing, duplicates detected;
+//! - `attr`: `#[serde(...)]` and `#[auth(...)]` parsing, duplicates detected;
 //! - [`case`]: serde's renaming rules;
-//! - [`ty`]: Rust types → wire types;
-//! - [`lower`]: one derive input → one item, with per-item checks;
+//! - `ty`: Rust types → wire types;
+//! - `lower`: one derive input → one item, with per-item checks;
 //! - [`check`]: checks across items, and [`check::Checked`], the model that passed them (the
 //!   only input emitters take);
 //! - [`source`]: whole files → a model (the CLI): the text is tokenized once, split into items
 //!   without recursion (`split`), and only items below a nesting bound (`depth`,
 //!   [`source::MAX_DEPTH`]) are handed to syn, so no input can overflow the stack.
 //!
-//! Errors are collected in a [`ctxt::Ctxt`] so every error of an item is reported at once.
+//! Errors are collected in a `ctxt::Ctxt` so every error of an item is reported at once.
 
 pub mod ast;
 mod attr;
