@@ -96,3 +96,70 @@ pub fn run_permissions_ts(dir: &Path, work: &Path, runner: &str, input: &[u8]) -
     std::fs::write(work.join("run.mjs"), runner).unwrap();
     authgen_testkit::npm::node_ok(work, "run.mjs", &[], input, &[])
 }
+
+/// `fixtures/ts/trpc-v{major}…` (tRPC 10 or 11) for next-auth `v`, installed: `trpc-v10` is
+/// next-auth 4, `trpc-v11` next-auth 5, the other pairs are `trpc-v{major}-next-auth-{v}`.
+#[allow(dead_code)]
+pub fn trpc_project(major: u8, v: authgen_codegen::config::NextAuth) -> PathBuf {
+    use authgen_codegen::config::NextAuth;
+    let name = match (major, v) {
+        (10, NextAuth::V4) => "trpc-v10".to_string(),
+        (11, NextAuth::V5) => "trpc-v11".to_string(),
+        _ => format!("trpc-v{major}-next-auth-{}", v.as_str()),
+    };
+    authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts").join(name))
+}
+
+/// `fixtures/ts/next-{v}` (Next 15 with next-auth `v`), installed.
+#[allow(dead_code)]
+pub fn next_project(v: authgen_codegen::config::NextAuth) -> PathBuf {
+    let dir = root()
+        .join("fixtures/ts")
+        .join(format!("next-{}", v.as_str()));
+    authgen_testkit::npm::ensure_installed(&dir)
+}
+
+/// Proves that the `@ts-expect-error` lines of `file` (inside the tsc project of `tsconfig`, both
+/// relative to the installed fixture `dir`) mark real errors: rewrites `file` without them and
+/// asserts that tsc then fails with exactly one error per removed line, every one in `file`.
+/// Returns how many there were (at least one).
+#[allow(dead_code)]
+pub fn assert_expected_errors_are_real(dir: &Path, tsconfig: &Path, file: &Path) -> usize {
+    let path = dir.join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let is_directive = |l: &&str| l.trim_start().starts_with("// @ts-expect-error");
+    let expected = text.lines().filter(is_directive).count();
+    assert!(
+        expected > 0,
+        "{}: no @ts-expect-error lines",
+        path.display()
+    );
+    let unguarded: String = text
+        .lines()
+        .filter(|l| !is_directive(l))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, unguarded).unwrap();
+    let (ok, out) = tsc_project(dir, tsconfig);
+    std::fs::write(&path, text).unwrap();
+    assert!(
+        !ok,
+        "tsc accepted {} without its @ts-expect-error lines",
+        path.display()
+    );
+    let errors: Vec<&str> = out.lines().filter(|l| l.contains("error TS")).collect();
+    let name = file
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("a file name");
+    assert!(
+        errors.iter().all(|l| l.contains(&format!("{name}("))),
+        "errors outside {name}:\n{out}"
+    );
+    assert_eq!(
+        errors.len(),
+        expected,
+        "one error per misuse in {name}:\n{out}"
+    );
+    expected
+}
