@@ -1,7 +1,9 @@
 //! A `#[serde(skip)]` user column (the seed's `passwordHash`) stays in the database: the schema
 //! `authgen::session_schema` builds from the seed model does not name it, so the lookup's SELECT
 //! never reads it, and a user table without that column still answers. An `#[auth(db_only)]`
-//! column that serde reads (`createdAt`) is still selected.
+//! column that serde reads (`createdAt`) is still selected. Selecting the skipped column (as
+//! before) failed every lookup of a user type with `#[serde(deny_unknown_fields)]`: the control
+//! store below shows it.
 
 mod db_support;
 
@@ -10,13 +12,19 @@ use chrono::{DateTime, Utc};
 use db_support::*;
 use serde::Deserialize;
 
-/// The seed user as the seed model declares it, `#[serde(skip)]` password hash included.
+/// The seed user as the seed model declares it, `#[serde(skip)]` password hash included. With
+/// `deny_unknown_fields` a `passwordHash` key in the row would fail the lookup: serde does not
+/// accept a skipped field's key.
 #[derive(Deserialize, Clone, Debug)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct SeedUser {
     id: String,
+    name: Option<String>,
     email: Option<String>,
+    email_verified: Option<DateTime<Utc>>,
+    image: Option<String>,
     role: Role,
+    permissions: Vec<Permission>,
     created_at: DateTime<Utc>,
     #[serde(skip)]
     password_hash: Option<String>,
@@ -80,11 +88,26 @@ async fn scenario(d: Dialect) {
     assert_eq!(got.user.id, U1);
     assert_eq!(got.user.email.as_deref(), Some("a@example.com"));
     assert_eq!(got.user.role, Role::User);
+    assert_eq!(got.user.permissions, []);
+    assert_eq!(
+        (got.user.name, got.user.email_verified, got.user.image),
+        (None, None, None)
+    );
     assert!(
         got.user.created_at.timestamp() > 0,
         "{label}: createdAt read"
     );
     assert_eq!(got.user.password_hash, None);
+
+    // What selecting the column did: serde refuses the skipped field's key.
+    let naming = schema
+        .clone()
+        .column("passwordHash", "passwordHash", ValueKind::Text);
+    let control = SessionStore::<SeedUser>::new(db.pool().await, &naming).unwrap();
+    match control.lookup("t1").await {
+        Err(SessionError::User { path, .. }) => assert_eq!(path, "passwordHash", "{label}"),
+        other => panic!("{label}: the skipped key in the row: {other:?}"),
+    }
 
     // Without the column the lookup still answers; a schema that names it no longer does.
     db.exec(&format!("ALTER TABLE {user} DROP COLUMN {hash}"))
@@ -95,10 +118,7 @@ async fn scenario(d: Dialect) {
         .await
         .unwrap_or_else(|e| panic!("{label}: without the column: {e}"));
     assert_eq!(got.user.id, U1);
-    let naming = schema
-        .clone()
-        .column("passwordHash", "passwordHash", ValueKind::Text);
-    let control = SessionStore::<SeedUser>::new(db.pool().await, &naming).unwrap();
+    control.clear_cache();
     match control.lookup("t1").await {
         Err(SessionError::Database { .. }) => {}
         other => panic!("{label}: a SELECT of the dropped column: {other:?}"),
