@@ -102,20 +102,30 @@ pub fn export(
 
 /// The database session lookup's view of the schema `authgen generate` and `authgen migrate`
 /// write for `model` under `config`: the users and sessions tables of the naming preset, and the
-/// user's own columns with the kind of value each holds. Build it once at startup and hand it to
+/// user's own columns that serde reads, with the kind of value each holds (a `#[serde(skip)]`
+/// column, such as a password hash, is never selected; an `#[auth(db_only)]` one is, since serde
+/// reads its key). Build it once at startup and hand it to
 /// [`runtime::db::SessionStore`](crate::runtime::db::SessionStore).
 ///
 /// ```
 /// # #[cfg(feature = "sqlite")] {
 /// use authgen::{AuthRole, AuthUser, Describe};
-/// #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq)]
+/// #[derive(AuthRole, Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
 /// enum Role { User, Admin }
-/// #[derive(AuthUser)]
-/// struct User { id: String, email: Option<String>, role: Role }
+/// #[derive(AuthUser, serde::Deserialize)]
+/// #[serde(rename_all = "camelCase")]
+/// struct User {
+///     id: String,
+///     email: Option<String>,
+///     role: Role,
+///     #[serde(skip)]
+///     password_hash: Option<String>,
+/// }
 /// let model = authgen::model![Role, User];
 /// let schema = authgen::session_schema(&model, &authgen::Config::default()).unwrap();
 /// assert_eq!(schema.user_table, "users");
-/// assert!(schema.user_columns.iter().any(|c| c.wire == "role"));
+/// assert!(schema.user_columns.iter().any(|c| c.wire == "email"));
+/// assert!(!schema.user_columns.iter().any(|c| c.wire == "passwordHash"));
 /// # }
 /// ```
 #[cfg(any(feature = "postgres", feature = "mysql", feature = "sqlite"))]
@@ -157,9 +167,13 @@ pub fn session_schema(
         .columns
         .iter()
         .filter_map(|c| {
-            let f = fields.iter().filter(|f| f.targets.db).find(|f| {
-                authgen_runtime::naming::column_name(&f.wire, f.column.as_deref()) == c.name
-            })?;
+            // A `#[serde(skip)]` column (a password hash) is never read: serde would drop it.
+            let f = fields
+                .iter()
+                .filter(|f| f.targets.db && !f.serde_skip)
+                .find(|f| {
+                    authgen_runtime::naming::column_name(&f.wire, f.column.as_deref()) == c.name
+                })?;
             Some(UserColumn::new(&c.name, &f.wire, kind(&c.ty)))
         })
         .collect();

@@ -193,6 +193,12 @@ pub struct Field {
     pub presence: Presence,
     /// Where the field appears: on the wire (JSON, TypeScript) and in the database.
     pub targets: Targets,
+    /// `#[serde(skip)]`: serde neither writes nor reads the field (deserializing leaves it at
+    /// its `Default`). `#[auth(db_only)]` alone leaves this false: the field is then not in the
+    /// TypeScript types, but serde still writes and reads its key, so the database session
+    /// lookup reads its column. A `serde_skip` column stays in the database (a password hash).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub serde_skip: bool,
     /// `#[serde(flatten)]`: the fields of the nested struct are the parent's own.
     #[serde(default, skip_serializing_if = "is_false")]
     pub flatten: bool,
@@ -257,7 +263,7 @@ pub enum FieldRole {
 #[serde(deny_unknown_fields)]
 pub struct Targets {
     /// On the wire: in the JSON serde writes and reads, and so in the TypeScript types.
-    /// False for `#[serde(skip)]` and `#[auth(db_only)]`.
+    /// False for `#[serde(skip)]` and `#[auth(db_only)]` (which of the two: [`Field::serde_skip`]).
     pub wire: bool,
     /// In the database (user rows only). False for `#[auth(ts_only)]`.
     pub db: bool,

@@ -290,6 +290,7 @@ fn lower_fields(
             ty: lowered.ty,
             presence,
             targets: Targets { wire, db },
+            serde_skip: s.skip,
             flatten: s.flatten.is_some(),
             role,
             loc: loc(ident.span()),
@@ -434,6 +435,7 @@ fn auth_options(name: String, a: &AuthField) -> Field {
         ty: Type::Json,
         presence: Presence::Required,
         targets: Targets::ALL,
+        serde_skip: false,
         flatten: false,
         role: None,
         default: a.default.as_ref().map(|(d, _)| d.clone()),
@@ -730,6 +732,56 @@ fn check_next_auth_member(cx: &Ctxt, kind: ItemKind, f: &Field, ty_span: Span) {
         cx.error_at(
             ty_span,
             "the user `id` is required (next-auth's `User.id: string`): it cannot be an Option",
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::frontend::source::{parse_sources, Source};
+    use crate::model::Targets;
+
+    /// `#[serde(skip)]` and `#[auth(db_only)]` are both off the wire; only the first is off
+    /// serde's keys too.
+    #[test]
+    fn serde_skip_is_told_from_db_only() {
+        let text = r#"
+            #[derive(AuthUser, Serialize, Deserialize)]
+            struct User {
+                id: String,
+                #[auth(db_only)]
+                created_at: String,
+                #[serde(skip)]
+                password_hash: Option<String>,
+                #[serde(skip)]
+                #[auth(db_only)]
+                both: Option<String>,
+            }
+        "#;
+        let model = parse_sources(&[Source {
+            name: "m.rs".into(),
+            text: text.into(),
+        }])
+        .unwrap();
+        let got: Vec<(&str, Targets, bool)> = model
+            .user()
+            .unwrap()
+            .fields()
+            .iter()
+            .map(|f| (f.name.as_str(), f.targets, f.serde_skip))
+            .collect();
+        let col = Targets {
+            wire: false,
+            db: true,
+        };
+        assert_eq!(
+            got,
+            [
+                ("id", Targets::ALL, false),
+                ("created_at", col, false),
+                ("password_hash", col, true),
+                ("both", col, true),
+            ]
         );
     }
 }
