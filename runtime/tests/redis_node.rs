@@ -9,7 +9,6 @@
 
 mod redis_support;
 
-use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -22,6 +21,7 @@ use authgen_runtime::revoke::{
     token_key, user_key, FailurePolicy, RevocationError, RevocationMessage, Revocations, TokenRef,
     CHANNEL, DEFAULT_USER_KEY_TTL, TOKEN_KEY_GRACE,
 };
+use authgen_testkit::revoke_ts::RevokeDriver;
 use futures_util::StreamExt;
 use redis_support::{builder, listening, raw, unix_now, within, RedisServer};
 use serde_json::{json, Value};
@@ -32,70 +32,22 @@ use sha2::{Digest, Sha256};
 const BOUND: Duration = Duration::from_millis(100);
 const CLIENTS: [&str; 2] = ["redis", "ioredis"];
 
-/// `revoke.ts` and `cross.ts` compiled into `fixtures/ts/redis/generated/cross-*` (where Node
-/// finds the fixture's packages); removed on drop.
-struct NodeSide {
-    work: PathBuf,
-}
+/// The `revoke.ts` codegen writes, compiled with the fixture's `cross.ts`.
+struct NodeSide(RevokeDriver);
 
 impl NodeSide {
     fn compile(label: &str) -> NodeSide {
-        let root = authgen_testkit::workspace_root();
-        let fixture = authgen_testkit::npm::ensure_installed(&root.join("fixtures/ts/redis"));
-        let work = fixture
-            .join("generated")
-            .join(format!("cross-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&work);
-        std::fs::create_dir_all(work.join("generated")).unwrap();
-        std::fs::create_dir_all(work.join("src")).unwrap();
         let model = check(Model::default()).unwrap();
         let files = Revoke.emit(&model, &Config::default()).unwrap();
-        std::fs::write(work.join("generated/revoke.ts"), &files[0].contents).unwrap();
-        std::fs::copy(fixture.join("src/cross.ts"), work.join("src/cross.ts")).unwrap();
-        let side = NodeSide { work };
-        let path = |p: &str| side.work.join(p).to_str().unwrap().to_owned();
-        let (ok, text) = authgen_testkit::npm::tsc(
-            &fixture,
-            &[
-                "--strict",
-                "--exactOptionalPropertyTypes",
-                "--target",
-                "ES2022",
-                "--module",
-                "NodeNext",
-                "--moduleResolution",
-                "NodeNext",
-                "--types",
-                "node",
-                "--skipLibCheck",
-                "--rootDir",
-                &path(""),
-                "--outDir",
-                &path("build"),
-                &path("src/cross.ts"),
-            ],
-        );
-        assert!(ok, "tsc cross.ts:\n{text}");
-        side
+        NodeSide(RevokeDriver::compile(
+            &format!("cross-{label}"),
+            files[0].contents.as_bytes(),
+        ))
     }
 
     /// Runs `ops` with `client` (`redis` or `ioredis`); one result per operation.
     async fn run(&self, client: &str, url: &str, ops: Value) -> Vec<Value> {
-        let (work, client, url) = (self.work.clone(), client.to_owned(), url.to_owned());
-        let out = tokio::task::spawn_blocking(move || {
-            let input = serde_json::to_vec(&ops).unwrap();
-            let args = [client.as_str(), url.as_str()];
-            authgen_testkit::npm::node_ok(&work, "build/src/cross.js", &args, &input, &[])
-        })
-        .await
-        .unwrap();
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("node printed {out:?}: {e}"))
-    }
-}
-
-impl Drop for NodeSide {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.work);
+        tokio::task::block_in_place(|| self.0.run(client, url, &ops))
     }
 }
 

@@ -4,6 +4,7 @@
 //!   and run Node scripts against the real packages.
 //! - [`db`]: a fresh PostgreSQL or MariaDB database per test, dropped afterwards, and SQLite files.
 //! - [`redis`]: a private `redis-server` per test on a free port, killed on drop.
+//! - [`revoke_ts`]: a generated `revoke.ts` compiled and run with node-redis or ioredis.
 //!
 //! A test that needs a service and cannot reach it panics with a message that says which service
 //! and how it was addressed: it never passes by skipping.
@@ -12,6 +13,7 @@
 pub mod db;
 pub mod npm;
 pub mod redis;
+pub mod revoke_ts;
 
 use std::path::{Path, PathBuf};
 

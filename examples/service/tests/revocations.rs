@@ -14,14 +14,13 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::Command;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use authgen::runtime::revoke::CHANNEL;
 use authgen::runtime::{EncodeOptions, NextAuthVersion, Verifier};
 use authgen_testkit::redis::{free_port, RedisServer};
-use common::{Answer, Service};
+use authgen_testkit::revoke_ts::RevokeDriver;
+use common::{run_to_exit, Answer, Service};
 use serde_json::{json, Value};
 
 const SECRET: &str = "svc-revoke-secret-0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e";
@@ -65,69 +64,21 @@ fn await_subscribers(server: &RedisServer, n: u32) {
     }
 }
 
-/// The app's `revoke.ts` and the fixture's `cross.ts` compiled into
-/// `fixtures/ts/redis/generated/svc-*` (where Node finds node-redis); removed on drop.
-struct NodeSide {
-    work: PathBuf,
-}
+/// The app's own committed `revoke.ts`, compiled with the fixture's `cross.ts`.
+struct NodeSide(RevokeDriver);
 
 impl NodeSide {
     fn compile(label: &str) -> NodeSide {
-        let root = authgen_testkit::workspace_root();
-        let fixture = authgen_testkit::npm::ensure_installed(&root.join("fixtures/ts/redis"));
-        let work = fixture
-            .join("generated")
-            .join(format!("svc-{label}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&work);
-        std::fs::create_dir_all(work.join("generated")).unwrap();
-        std::fs::create_dir_all(work.join("src")).unwrap();
-        let app_revoke = root.join("examples/next-app/src/auth/generated/revoke.ts");
-        std::fs::copy(&app_revoke, work.join("generated/revoke.ts"))
-            .unwrap_or_else(|e| panic!("{}: {e}", app_revoke.display()));
-        std::fs::copy(fixture.join("src/cross.ts"), work.join("src/cross.ts")).unwrap();
-        let side = NodeSide { work };
-        let path = |p: &str| side.work.join(p).to_str().unwrap().to_owned();
-        let (ok, text) = authgen_testkit::npm::tsc(
-            &fixture,
-            &[
-                "--strict",
-                "--target",
-                "ES2022",
-                "--module",
-                "NodeNext",
-                "--moduleResolution",
-                "NodeNext",
-                "--types",
-                "node",
-                "--skipLibCheck",
-                "--rootDir",
-                &path(""),
-                "--outDir",
-                &path("build"),
-                &path("src/cross.ts"),
-            ],
-        );
-        assert!(ok, "tsc cross.ts with the app's revoke.ts:\n{text}");
-        side
+        let app_revoke = authgen_testkit::workspace_root()
+            .join("examples/next-app/src/auth/generated/revoke.ts");
+        let source =
+            std::fs::read(&app_revoke).unwrap_or_else(|e| panic!("{}: {e}", app_revoke.display()));
+        NodeSide(RevokeDriver::compile(&format!("svc-{label}"), &source))
     }
 
     /// Runs `ops` through the app's `revoke.ts` with node-redis; one result per operation.
     fn run(&self, url: &str, ops: Value) -> Vec<Value> {
-        let input = serde_json::to_vec(&ops).unwrap();
-        let out = authgen_testkit::npm::node_ok(
-            &self.work,
-            "build/src/cross.js",
-            &["redis", url],
-            &input,
-            &[],
-        );
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("node printed {out:?}: {e}"))
-    }
-}
-
-impl Drop for NodeSide {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.work);
+        self.0.run("redis", url, &ops)
     }
 }
 
@@ -297,20 +248,6 @@ fn allow_accepts_the_token_alone_while_redis_is_down_and_refuse_does_not() {
         200,
         "no session needed"
     );
-}
-
-/// Runs the binary to its exit with `env`: the exit code and stderr.
-fn run_to_exit(env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_authgen-example-service"))
-        .env_clear()
-        .env("ADDR", "127.0.0.1:0")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run the service");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

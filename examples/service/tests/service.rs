@@ -6,9 +6,8 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use common::{Answer, Service, COOKIE};
+use common::{run_to_exit, Answer, Service, COOKIE};
 
 use authgen::runtime::naming::Preset;
 use authgen::runtime::{EncodeOptions, NextAuthVersion, Verifier};
@@ -486,20 +485,6 @@ fn database_sessions() {
     for t in tokens {
         assert!(!stderr.contains(t), "a token leaked into stderr:\n{stderr}");
     }
-}
-
-/// Runs the binary to its exit with `env`: the exit code and stderr.
-fn run_to_exit(env: &[(&str, &str)]) -> (Option<i32>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_authgen-example-service"))
-        .env_clear()
-        .env("ADDR", "127.0.0.1:0")
-        .envs(env.iter().copied())
-        .output()
-        .expect("run the service");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -36,6 +36,21 @@ impl Answer {
 }
 
 /// The running binary; killed when dropped. Its stderr after the first line is collected.
+/// Runs the service with `env` until it exits (a configuration error): its exit code and stderr.
+#[allow(dead_code)]
+pub fn run_to_exit(env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_authgen-example-service"))
+        .env_clear()
+        .env("ADDR", "127.0.0.1:0")
+        .envs(env.iter().copied())
+        .output()
+        .expect("run the service");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 pub struct Service {
     child: Child,
     pub port: u16,
