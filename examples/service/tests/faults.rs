@@ -224,11 +224,13 @@ async fn conduct(load: &Load, db: &TempDb) -> Timeline {
         .unwrap_or_else(|e| panic!("LOCK TABLE sessions: {e}"));
     enter(LOCKED);
     tokio::time::sleep(TIMEOUT * 3).await;
+    // The phase changes before `COMMIT` is sent: a request the commit unblocks may answer 200
+    // before `COMMIT`'s own reply reaches this task, and it must not count as "under the lock".
+    enter(AFTER_LOCK);
     sqlx::raw_sql("COMMIT")
         .execute(&mut locker)
         .await
         .unwrap_or_else(|e| panic!("COMMIT: {e}"));
-    enter(AFTER_LOCK);
     tokio::time::sleep(RECOVERY).await;
     let _ = locker.close().await;
     let _ = killer.close().await;
