@@ -29,18 +29,8 @@ use authgen_codegen::config::{Config, NextAuth};
 use authgen_codegen::emit::Emitter;
 use authgen_codegen::ts::{Dts, Permissions, Trpc};
 use chrono::{TimeZone, Utc};
-use common::{checked, root, tsc_project as tsc};
+use common::{checked, root, trpc_project as project, tsc_project as tsc};
 use serde_json::{json, Value};
-
-/// The fixture project of tRPC `major` (10 or 11) with next-auth `v`, installed.
-fn project(major: u8, v: NextAuth) -> PathBuf {
-    let name = match (major, v) {
-        (10, NextAuth::V4) => "trpc-v10".to_string(),
-        (11, NextAuth::V5) => "trpc-v11".to_string(),
-        _ => format!("trpc-v{major}-next-auth-{}", v.as_str()),
-    };
-    authgen_testkit::npm::ensure_installed(&root().join("fixtures/ts").join(name))
-}
 
 /// Writes `next-auth.d.ts`, `permissions.ts` and `trpc.ts` for `fixture` into `dir` (emptied
 /// first), with a `tsconfig.json` including every `.ts` file there.
